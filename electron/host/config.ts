@@ -1,0 +1,80 @@
+/**
+ * Host configuration from command-line flags and environment variables (flags win). Documented in the README.
+ *
+ *   --data-dir DIR     GRIDLINE_DATA_DIR     where the console keeps its store, settings and logs
+ *   --port N           GRIDLINE_PORT         web host port (0 picks a free one)          default 5170
+ *   --host ADDR        GRIDLINE_HOST         web host bind address                       default 127.0.0.1
+ *   --allow-origin O   GRIDLINE_ALLOW_ORIGINS  extra origins allowed to open the contract socket (comma-separated)
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface HostConfig {
+  dataDir: string;
+  port: number;
+  host: string;
+  allowedOrigins: string[];
+}
+
+export const DEFAULT_PORT = 5170;
+export const LOOPBACK = '127.0.0.1';
+
+/** Electron's userData folder for this product on each platform, so both hosts share one data directory. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Gridline');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Gridline');
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Gridline');
+}
+
+export class ConfigError extends Error {}
+
+function parsePort(raw: string): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`invalid port: ${raw}`);
+  return port;
+}
+
+/**
+ * `lenient` ignores flags that are not ours: Electron's command line also carries Chromium switches.
+ */
+export function resolveHostConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  { lenient = false }: { lenient?: boolean } = {},
+): HostConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
+    },
+    strict: !lenient,
+    allowPositionals: lenient,
+  });
+  // In lenient mode a flag given without its value parses as `true`: treat it as absent.
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  const dataDir = text(values['data-dir']) ?? env.GRIDLINE_DATA_DIR ?? defaultDataDir(env);
+  const portRaw = text(values.port) ?? env.GRIDLINE_PORT;
+  const flagOrigins = values['allow-origin'];
+  const extraOrigins = [
+    ...(Array.isArray(flagOrigins) ? flagOrigins.filter((origin) => typeof origin === 'string') : []),
+    ...(env.GRIDLINE_ALLOW_ORIGINS ?? '').split(',').filter(Boolean),
+  ].map((origin) => origin.trim());
+  for (const origin of extraOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`invalid origin: ${origin}`);
+  }
+  return {
+    dataDir: resolve(dataDir),
+    port: portRaw === undefined ? DEFAULT_PORT : parsePort(portRaw),
+    host: text(values.host) ?? env.GRIDLINE_HOST ?? LOOPBACK,
+    allowedOrigins: extraOrigins,
+  };
+}
+
+/** Loopback addresses: anything else exposes the console to the network and is logged as such. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

@@ -1,0 +1,43 @@
+/**
+ * Binds the contract to Electron IPC: one `ipcMain.handle` per invoke entry, events sent to every window. Replies are
+ * `CallResult` envelopes, never thrown errors (Electron flattens those to strings). Calls from any frame that is not
+ * the app's own page are refused. Takes IPC-shaped interfaces so it is unit-tested without Electron.
+ */
+import { eventChannel, INVOKE_NAMES, invokeChannel, type CallResult, type EventName } from '../../shared/contract';
+import type { ConsoleCore } from '../host/console-core';
+
+export interface IpcInvokeEventLike {
+  sender: { id: number };
+  senderFrame: { url: string } | null;
+}
+
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcInvokeEventLike, ...args: unknown[]) => Promise<unknown>): void;
+  removeHandler(channel: string): void;
+}
+
+/** Sends one event to every open console window. */
+export type BroadcastToWindows = (channel: string, payload: unknown) => void;
+
+export function bridgeIpc(
+  ipcMain: IpcMainLike,
+  core: ConsoleCore,
+  isTrustedUrl: (url: string) => boolean,
+  broadcast: BroadcastToWindows,
+): () => void {
+  for (const name of INVOKE_NAMES) {
+    ipcMain.handle(invokeChannel(name), async (event, input): Promise<CallResult<unknown>> => {
+      const url = event.senderFrame?.url ?? '';
+      if (!isTrustedUrl(url)) {
+        core.log.warn('ipc.untrusted-sender', { name, url: url.slice(0, 200) });
+        return { ok: false, error: { code: 'unauthorized', message: 'calls are accepted from the console page only' } };
+      }
+      return core.dispatch(name, input, { host: 'electron', client: `window-${event.sender.id}` });
+    });
+  }
+  const disconnect = core.events.connect((name: EventName, payload) => broadcast(eventChannel(name), payload));
+  return () => {
+    disconnect();
+    for (const name of INVOKE_NAMES) ipcMain.removeHandler(invokeChannel(name));
+  };
+}

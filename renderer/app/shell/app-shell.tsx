@@ -1,0 +1,82 @@
+/**
+ * The console window: title bar (city, view role, language), the map, the status bar. Loads what the first slice
+ * needs from the main process and raises the ready marker once the map has drawn the city.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppInfo, CityOutline } from '../../../shared/contract';
+import type { Language } from '../../../shared/domain/language';
+import { MapView } from '../../map/map-view';
+import { DataNote } from '../../panels/data-note/data-note';
+import { StatusBar } from '../../panels/status-bar/status-bar';
+import { markAppState } from '../../state/app-state';
+import { useSettings } from '../../state/use-settings';
+import { useApi } from '../providers/connection-context';
+
+export type ViewRole = 'map';
+
+export function AppShell({ role }: { role: ViewRole }) {
+  const { t, i18n } = useTranslation();
+  const api = useApi();
+  const { update } = useSettings();
+  const [info, setInfo] = useState<AppInfo>();
+  const [outline, setOutline] = useState<CityOutline>();
+  const [failure, setFailure] = useState<string>();
+  const [noteOpen, setNoteOpen] = useState(false);
+
+  useEffect(() => {
+    Promise.all([api.app.getInfo({}), api.city.getOutline({})]).then(
+      ([nextInfo, nextOutline]) => {
+        setInfo(nextInfo);
+        setOutline(nextOutline);
+      },
+      (error: unknown) => setFailure(error instanceof Error ? error.message : String(error)),
+    );
+  }, [api]);
+
+  const onMapReady = useCallback(() => markAppState('ready'), []);
+  const onMapError = useCallback((error: Error) => {
+    console.error('gridline: map error', error);
+    setFailure(error.message);
+  }, []);
+  useEffect(() => {
+    if (failure) markAppState('error');
+  }, [failure]);
+
+  const nextLanguage: Language = i18n.language === 'en' ? 'zh-CN' : 'en';
+
+  return (
+    <div className="app-shell" data-role={role}>
+      <header className="title-bar">
+        <h1>
+          <span className="product">{t('app.title')}</span>
+          <span className="city">{t('app.city')}</span>
+          <span className="tagline">{t('app.tagline')}</span>
+        </h1>
+        <span className="role" data-testid="view-role">
+          {t(`role.${role}`)}
+        </span>
+        <button
+          type="button"
+          className="language-switch"
+          aria-label={t('language.label')}
+          data-testid="language-switch"
+          onClick={() => void update({ language: nextLanguage })}
+        >
+          {t('language.switchTo')}
+        </button>
+      </header>
+      <main className="workspace">
+        {outline && <MapView outline={outline} label={t('map.label')} onReady={onMapReady} onError={onMapError} />}
+        {!outline && !failure && <p className="placeholder">{t('app.loading')}</p>}
+        {failure && (
+          <p className="placeholder failure" role="alert" data-testid="failure">
+            {t('app.failed', { message: failure })}
+          </p>
+        )}
+        {noteOpen && outline && <DataNote outline={outline} onClose={() => setNoteOpen(false)} />}
+      </main>
+      <StatusBar info={info} onOpenDataNote={() => setNoteOpen(true)} />
+    </div>
+  );
+}

@@ -1,0 +1,9 @@
+/**
+ * The page's ready marker: `<html data-app-state="loading|ready|error">`. End-to-end tests and kiosk scripts wait for
+ * `ready` (the map has drawn the city) instead of sleeping.
+ */
+export type AppState = 'loading' | 'ready' | 'error';
+
+export function markAppState(state: AppState): void {
+  document.documentElement.dataset.appState = state;
+}

@@ -1,0 +1,81 @@
+/**
+ * The typed contract between the renderer and the main process: every call the renderer can make (`invokeContract`)
+ * and every event the main process pushes (`eventContract`), declared once. Both hosts (Electron IPC and the web host)
+ * validate inputs against these schemas before a handler runs; the renderer's `api` is typed from them.
+ *
+ * Each entry carries a valid example and malformed ones; the contract tests run them all, so adding an entry without
+ * examples fails the build.
+ */
+import type { z } from 'zod';
+import type { EventName, InvokeName } from './names';
+import {
+  appInfoSchema,
+  cityOutlineSchema,
+  emptyInput,
+  settingsPatchSchema,
+  settingsSchema,
+} from './schemas';
+
+export interface InvokeEntry<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  summary: string;
+  input: I;
+  output: O;
+  example: z.input<I>;
+  invalidExamples: readonly unknown[];
+}
+
+export interface EventEntry<P extends z.ZodType = z.ZodType> {
+  summary: string;
+  payload: P;
+  example: z.input<P>;
+}
+
+const invoke = <I extends z.ZodType, O extends z.ZodType>(entry: InvokeEntry<I, O>): InvokeEntry<I, O> => entry;
+const event = <P extends z.ZodType>(entry: EventEntry<P>): EventEntry<P> => entry;
+
+const notObjects = [null, 42, 'text', [], true] as const;
+
+export const invokeContract = {
+  'app.getInfo': invoke({
+    summary: 'Name, version and host of the running console.',
+    input: emptyInput,
+    output: appInfoSchema,
+    example: {},
+    invalidExamples: [...notObjects, { extra: 1 }],
+  }),
+  'city.getOutline': invoke({
+    summary: 'The city outline in WGS-84, with its area and source.',
+    input: emptyInput,
+    output: cityOutlineSchema,
+    example: {},
+    invalidExamples: [...notObjects, { city: 'Kaifeng' }],
+  }),
+  'settings.get': invoke({
+    summary: 'The console-wide settings (shared by every window).',
+    input: emptyInput,
+    output: settingsSchema,
+    example: {},
+    invalidExamples: [...notObjects, { language: 'en' }],
+  }),
+  'settings.update': invoke({
+    summary: 'Changes settings; every window receives settings.changed.',
+    input: settingsPatchSchema,
+    output: settingsSchema,
+    example: { language: 'en' },
+    invalidExamples: [...notObjects, {}, { language: 'fr' }, { language: 'en', theme: 'dark' }, { language: 7 }],
+  }),
+} as const satisfies Record<InvokeName, InvokeEntry>;
+
+export const eventContract = {
+  'settings.changed': event({
+    summary: 'Settings changed, in any window of any host.',
+    payload: settingsSchema,
+    example: { language: 'zh-CN' },
+  }),
+} as const satisfies Record<EventName, EventEntry>;
+
+export type InvokeContract = typeof invokeContract;
+export type EventContract = typeof eventContract;
+export type InvokeInput<N extends InvokeName> = z.input<InvokeContract[N]['input']>;
+export type InvokeOutput<N extends InvokeName> = z.output<InvokeContract[N]['output']>;
+export type EventPayload<E extends EventName> = z.output<EventContract[E]['payload']>;

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/** Every way a contract call can fail, as the renderer sees it. */
+export const CONTRACT_ERROR_CODES = [
+  /** The input did not match the entry's schema. */
+  'invalid-input',
+  /** No entry of that name exists. */
+  'unknown-entry',
+  /** The message itself could not be decoded or lacked its envelope. */
+  'malformed-message',
+  /** The caller is not who the host accepts (wrong sender frame, no token). */
+  'unauthorized',
+  /** The handler failed; details are in the host's log, not in the reply. */
+  'internal',
+  /** The connection to the host is down. */
+  'unavailable',
+] as const;
+
+export type ContractErrorCode = (typeof CONTRACT_ERROR_CODES)[number];
+
+export const contractErrorSchema = z.object({
+  code: z.enum(CONTRACT_ERROR_CODES),
+  message: z.string(),
+  /** Where the input was wrong, for invalid-input: a dotted path and what was expected. */
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+export type ContractErrorData = z.infer<typeof contractErrorSchema>;
+
+/** The error a failed call rejects with, on either host. */
+export class ContractError extends Error {
+  readonly code: ContractErrorCode;
+  readonly issues: ContractErrorData['issues'];
+
+  constructor(data: ContractErrorData) {
+    super(data.message);
+    this.name = 'ContractError';
+    this.code = data.code;
+    this.issues = data.issues;
+  }
+
+  toData(): ContractErrorData {
+    return { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) };
+  }
+}
+
+/** A call's reply: the host never throws across the boundary, it answers with one of these. */
+export type CallResult<T> = { ok: true; output: T } | { ok: false; error: ContractErrorData };
+
+/** Renders zod issues as short path/message pairs (never echoes the offending values back). */
+export function describeIssues(error: z.ZodError): NonNullable<ContractErrorData['issues']> {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(input)',
+    message: issue.message,
+  }));
+}

@@ -1,0 +1,5 @@
+export * from './api';
+export * from './contract';
+export * from './errors';
+export * from './names';
+export * from './schemas';

@@ -1,0 +1,62 @@
+/**
+ * Each test gets its own console: a fresh data directory, a web host on a free port with its own token, and a page
+ * opened on the printed URL. Page errors and console errors are collected so tests can assert there were none
+ * (a CSP violation, for one, shows up there).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+import { createConsoleCore } from '../../electron/host/console-core';
+import { createMemoryLogger } from '../../electron/host/logger';
+import { startWebHost, type WebHost } from '../../electron/web-host/web-host';
+
+const root = join(import.meta.dirname, '..', '..');
+
+export interface ConsoleFixture {
+  host: WebHost;
+  dataDir: string;
+  log: ReturnType<typeof createMemoryLogger>;
+}
+
+interface Fixtures {
+  console: ConsoleFixture;
+  pageErrors: string[];
+  /** Opens a console window and waits for its ready marker. */
+  openConsole(page?: Page): Promise<Page>;
+}
+
+export const test = base.extend<Fixtures>({
+  console: async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gridline-e2e-'));
+    const log = createMemoryLogger();
+    const core = createConsoleCore({
+      dataDir,
+      resourcesDir: join(root, 'resources'),
+      host: 'web',
+      version: '0.0.0-test',
+      log,
+    });
+    const host = await startWebHost({ core, rendererDir: join(root, 'dist', 'renderer'), host: '127.0.0.1', port: 0 });
+    await use({ host, dataDir, log });
+    await host.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+  pageErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    });
+    await use(errors);
+  },
+  openConsole: async ({ console: gridline, page }, use) => {
+    await use(async (target = page) => {
+      await target.goto(gridline.host.url);
+      await expect(target.locator('html')).toHaveAttribute('data-app-state', 'ready');
+      return target;
+    });
+  },
+});
+
+export { expect };
