@@ -42,7 +42,12 @@ app.on('window-all-closed', () => app.quit());
 void app.whenReady().then(() => {
   const env = { ...process.env, GRIDLINE_DATA_DIR: process.env.GRIDLINE_DATA_DIR ?? app.getPath('userData') };
   const config = resolveHostConfig(process.argv.slice(1), env, { lenient: true });
-  const core = createConsoleCore({ dataDir: config.dataDir, resourcesDir, host: 'electron', version: app.getVersion() });
+  const core = createConsoleCore({
+    dataDir: config.dataDir,
+    resourcesDir,
+    host: 'electron',
+    version: app.getVersion(),
+  });
   hardenSession(session.defaultSession);
   serveAppProtocol(protocol, net, rendererDir);
   bridgeIpc(ipcMain, core, isAppUrl, (channel, payload) => {

@@ -7,7 +7,10 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { EVENT_NAMES, eventChannel, INVOKE_NAMES, invokeChannel } from '../shared/contract/names';
 
 const invoke = Object.fromEntries(
-  INVOKE_NAMES.map((name) => [name, (input: unknown): Promise<unknown> => ipcRenderer.invoke(invokeChannel(name), input)]),
+  INVOKE_NAMES.map((name) => [
+    name,
+    (input: unknown): Promise<unknown> => ipcRenderer.invoke(invokeChannel(name), input),
+  ]),
 );
 
 const subscribe = Object.fromEntries(

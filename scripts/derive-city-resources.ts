@@ -68,7 +68,9 @@ function feature(region: DecodedRegion, decimals: number): object {
 /** Both resource files as the text they are committed with. */
 export function deriveCityResources(): { outline: string; prefectures: string } {
   const require = createRequire(import.meta.url);
-  const file = JSON.parse(readFileSync(require.resolve('echarts/map/json/province/henan.json'), 'utf8')) as EchartsMapFile;
+  const file = JSON.parse(
+    readFileSync(require.resolve('echarts/map/json/province/henan.json'), 'utf8'),
+  ) as EchartsMapFile;
   const regions = decodeEchartsMap(file);
   const zhengzhou = regions.find((region) => region.name === '郑州市');
   if (!zhengzhou) throw new Error('郑州市 is missing from the echarts Henan map');

@@ -9,7 +9,15 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const stamp = join(root, 'dist', '.build-stamp');
-const SOURCES = ['renderer', 'shared', 'electron', 'resources', 'package.json', 'vite.config.ts', 'scripts/build-electron.mjs'];
+const SOURCES = [
+  'renderer',
+  'shared',
+  'electron',
+  'resources',
+  'package.json',
+  'vite.config.ts',
+  'scripts/build-electron.mjs',
+];
 
 function newestMtime(path) {
   const stat = statSync(path);
@@ -26,7 +34,9 @@ function buildIfStale() {
   ]) {
     const result = spawnSync(command, args, { cwd: root, encoding: 'utf8' });
     if (result.status !== 0) {
-      process.stderr.write(`${result.stdout}${result.stderr}\ngridline: the build failed (${command} ${args.join(' ')})\n`);
+      process.stderr.write(
+        `${result.stdout}${result.stderr}\ngridline: the build failed (${command} ${args.join(' ')})\n`,
+      );
       process.exit(1);
     }
   }
@@ -43,7 +53,8 @@ function electronBinary() {
     return { reason: 'electron-missing' };
   }
   if (typeof binary !== 'string' || !existsSync(binary)) return { reason: 'electron-missing' };
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { reason: 'no-display' };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return { reason: 'no-display' };
   return { binary };
 }
 

@@ -8,7 +8,7 @@
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export interface HostConfig {
   dataDir: string;
@@ -29,6 +29,15 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
 
 export class ConfigError extends Error {}
 
+/** parseArgs, with its errors (unknown flag, missing value) reported as configuration errors. */
+function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 function parsePort(raw: string): number {
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`invalid port: ${raw}`);
@@ -43,7 +52,7 @@ export function resolveHostConfig(
   env: NodeJS.ProcessEnv = process.env,
   { lenient = false }: { lenient?: boolean } = {},
 ): HostConfig {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args: argv,
     options: {
       'data-dir': { type: 'string' },

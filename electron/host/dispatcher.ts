@@ -35,7 +35,13 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
   return async (name, input, context) => {
     if (!isInvokeName(name)) {
       log.warn('contract.unknown-entry', { name: String(name).slice(0, 128), ...context });
-      return { ok: false, error: { code: 'unknown-entry', message: `no contract entry named ${JSON.stringify(String(name).slice(0, 128))}` } };
+      return {
+        ok: false,
+        error: {
+          code: 'unknown-entry',
+          message: `no contract entry named ${JSON.stringify(String(name).slice(0, 128))}`,
+        },
+      };
     }
     const entry = invokeContract[name];
     const parsed = entry.input.safeParse(input);

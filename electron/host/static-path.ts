@@ -9,7 +9,8 @@ export function resolveStaticPath(root: string, urlPath: string): string | undef
   } catch {
     return undefined;
   }
-  if (decoded.includes('\0')) return undefined;
+  // Refuse rather than clamp: a request with '..' or a NUL byte is never one the renderer makes.
+  if (decoded.includes('\0') || decoded.split(/[/\\]/).includes('..')) return undefined;
   const relative = normalize(decoded === '/' ? '/index.html' : decoded).replace(/^[/\\]+/, '');
   if (relative.split(/[/\\]/).some((part) => part.startsWith('.'))) return undefined;
   const full = join(root, relative);

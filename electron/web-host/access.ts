@@ -17,7 +17,12 @@ export interface AccessPolicy {
   origins: Set<string>;
 }
 
-export function createAccessPolicy(token: string, bindHost: string, port: number, extraOrigins: string[]): AccessPolicy {
+export function createAccessPolicy(
+  token: string,
+  bindHost: string,
+  port: number,
+  extraOrigins: string[],
+): AccessPolicy {
   const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
   if (!['0.0.0.0', '::'].includes(bindHost)) names.add(bindHost.includes(':') ? `[${bindHost}]` : bindHost);
   const hosts = new Set([...names].map((name) => `${name}:${port}`));
@@ -49,10 +54,14 @@ function cookieToken(request: IncomingMessage, port: number): string | undefined
 }
 
 export type AccessDecision =
-  | { allowed: true; via: 'cookie' | 'query' }
-  | { allowed: false; status: 401 | 403 | 421; reason: string };
+  { allowed: true; via: 'cookie' | 'query' } | { allowed: false; status: 401 | 403 | 421; reason: string };
 
-export function checkAccess(request: IncomingMessage, url: URL, policy: AccessPolicy, isSocket: boolean): AccessDecision {
+export function checkAccess(
+  request: IncomingMessage,
+  url: URL,
+  policy: AccessPolicy,
+  isSocket: boolean,
+): AccessDecision {
   if (!policy.hosts.has(request.headers.host ?? '')) {
     return { allowed: false, status: 421, reason: 'unexpected Host header' };
   }

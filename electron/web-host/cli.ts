@@ -22,7 +22,12 @@ async function main(): Promise<void> {
   if (!existsSync(join(paths.rendererDir, 'index.html'))) {
     throw new ConfigError(`the renderer is not built (${paths.rendererDir}); run: npm run build`);
   }
-  const core = createConsoleCore({ dataDir: config.dataDir, resourcesDir: paths.resourcesDir, host: 'web', version: paths.version });
+  const core = createConsoleCore({
+    dataDir: config.dataDir,
+    resourcesDir: paths.resourcesDir,
+    host: 'web',
+    version: paths.version,
+  });
   const host = await startWebHost({
     core,
     rendererDir: paths.rendererDir,

@@ -15,8 +15,8 @@ import { createCityOutlineLayer } from './layers/city-outline/city-outline-layer
 export interface MapViewProps {
   outline: CityOutline;
   label: string;
-  onReady(): void;
-  onError(error: Error): void;
+  onReady: () => void;
+  onError: (error: Error) => void;
 }
 
 const FIT_PADDING_PX = 32;

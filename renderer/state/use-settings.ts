@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../shared/contract';
 import { useApi, useConnectionState } from '../app/providers/connection-context';
 
-export function useSettings(): { settings: Settings | undefined; update(patch: Partial<Settings>): Promise<void> } {
+export function useSettings(): { settings: Settings | undefined; update: (patch: Partial<Settings>) => Promise<void> } {
   const api = useApi();
   const connection = useConnectionState();
   const { i18n } = useTranslation();

@@ -26,10 +26,10 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
  * `ContractError`; the transport reports its connection so the status bar can show it.
  */
 export interface Transport {
-  invoke(name: InvokeName, input: unknown): Promise<unknown>;
-  subscribe(name: EventName, listener: (payload: unknown) => void): () => void;
-  connection(): ConnectionState;
-  onConnectionChange(listener: (state: ConnectionState) => void): () => void;
+  invoke: (name: InvokeName, input: unknown) => Promise<unknown>;
+  subscribe: (name: EventName, listener: (payload: unknown) => void) => () => void;
+  connection: () => ConnectionState;
+  onConnectionChange: (listener: (state: ConnectionState) => void) => () => void;
 }
 
 /** Builds the namespaced, typed `api` over any transport. */

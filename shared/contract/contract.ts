@@ -8,13 +8,7 @@
  */
 import type { z } from 'zod';
 import type { EventName, InvokeName } from './names';
-import {
-  appInfoSchema,
-  cityOutlineSchema,
-  emptyInput,
-  settingsPatchSchema,
-  settingsSchema,
-} from './schemas';
+import { appInfoSchema, cityOutlineSchema, emptyInput, settingsPatchSchema, settingsSchema } from './schemas';
 
 export interface InvokeEntry<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   summary: string;

@@ -58,7 +58,7 @@ TYPED_ARRAYS.forEach((Ctor, index) => {
 });
 
 export function encodeFrame(message: ClientMessage | ServerMessage): Uint8Array<ArrayBuffer> {
-  return encode(message, { extensionCodec: codec, ignoreUndefined: true }) as Uint8Array<ArrayBuffer>;
+  return encode(message, { extensionCodec: codec, ignoreUndefined: true });
 }
 
 export function decodeFrame(bytes: Uint8Array): unknown {

@@ -10,7 +10,7 @@
 import type { LngLat } from './types';
 
 const KRASOVSKY_A = 6378245.0;
-const KRASOVSKY_EE = 0.00669342162296594323;
+const KRASOVSKY_EE = 0.006693421622965943;
 
 /** GCJ-02 is defined only inside mainland China's rough bounding box; outside it, coordinates pass unchanged. */
 export function isOutsideChina([lng, lat]: LngLat): boolean {

@@ -18,7 +18,10 @@ function countPixelsNear(png: Buffer, color: readonly number[], tolerance = 40):
   return count;
 }
 
-test('opens on the city map with the outline drawn and Chinese UI text', async ({ openConsole, pageErrors }, testInfo) => {
+test('opens on the city map with the outline drawn and Chinese UI text', async ({
+  openConsole,
+  pageErrors,
+}, testInfo) => {
   const page = await openConsole();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('网格指挥台');
   await expect(page.getByTestId('view-role')).toHaveText('城市全景');
@@ -46,7 +49,10 @@ test('the data note states the source and the outline area near 7,520 km²', asy
   await expect(page.getByTestId('data-note')).toContainText('echarts 4.9.0');
 });
 
-test('switching to English changes the UI in every window, and survives a reload', async ({ openConsole, context }, testInfo) => {
+test('switching to English changes the UI in every window, and survives a reload', async ({
+  openConsole,
+  context,
+}, testInfo) => {
   const first = await openConsole();
   const second = await openConsole(await context.newPage());
   await first.getByTestId('language-switch').click();

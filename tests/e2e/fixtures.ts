@@ -14,32 +14,55 @@ import { startWebHost, type WebHost } from '../../electron/web-host/web-host';
 const root = join(import.meta.dirname, '..', '..');
 
 export interface ConsoleFixture {
+  /** The running web host (replaced by startHost after a stopHost). */
   host: WebHost;
   dataDir: string;
   log: ReturnType<typeof createMemoryLogger>;
+  /** Stops the host, closing every socket, as a crash or restart would. */
+  stopHost: () => Promise<void>;
+  /** Starts it again on the same port and data directory, with the same token (as a kiosk deployment would). */
+  startHost: () => Promise<void>;
 }
 
 interface Fixtures {
   console: ConsoleFixture;
   pageErrors: string[];
   /** Opens a console window and waits for its ready marker. */
-  openConsole(page?: Page): Promise<Page>;
+  openConsole: (page?: Page) => Promise<Page>;
 }
 
 export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures name their dependencies by destructuring.
   console: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gridline-e2e-'));
     const log = createMemoryLogger();
-    const core = createConsoleCore({
+    const launch = (port: number, token?: string): Promise<WebHost> => {
+      const core = createConsoleCore({
+        dataDir,
+        resourcesDir: join(root, 'resources'),
+        host: 'web',
+        version: '0.0.0-test',
+        log,
+      });
+      return startWebHost({ core, rendererDir: join(root, 'dist', 'renderer'), host: '127.0.0.1', port, token });
+    };
+    let running: WebHost | undefined = await launch(0);
+    const first = running;
+    const fixture: ConsoleFixture = {
+      host: first,
       dataDir,
-      resourcesDir: join(root, 'resources'),
-      host: 'web',
-      version: '0.0.0-test',
       log,
-    });
-    const host = await startWebHost({ core, rendererDir: join(root, 'dist', 'renderer'), host: '127.0.0.1', port: 0 });
-    await use({ host, dataDir, log });
-    await host.close();
+      stopHost: async () => {
+        await running?.close();
+        running = undefined;
+      },
+      startHost: async () => {
+        running = await launch(first.port, first.token);
+        fixture.host = running;
+      },
+    };
+    await use(fixture);
+    await running?.close();
     rmSync(dataDir, { recursive: true, force: true });
   },
   pageErrors: async ({ page }, use) => {

@@ -47,7 +47,9 @@ export class CityService {
       areaKm2: multiPolygonAreaKm2(polygons),
       officialAreaKm2: ZHENGZHOU.officialAreaKm2,
       bbox: [...bboxOfPolygons(polygons)],
-      polygons: polygons.map((polygon) => polygon.map((ring) => ring.map(([lng, lat]) => [lng, lat] as [number, number]))),
+      polygons: polygons.map((polygon) =>
+        polygon.map((ring) => ring.map(([lng, lat]) => [lng, lat] as [number, number])),
+      ),
     };
   }
 }

@@ -89,7 +89,8 @@ export function createWebSocketTransport(url: string): Transport {
     ws.onclose = () => {
       socket = undefined;
       for (const [id, call] of [...pending]) {
-        if (call.sent) fail(id, new ContractError({ code: 'unavailable', message: 'connection to the console host was lost' }));
+        if (call.sent)
+          fail(id, new ContractError({ code: 'unavailable', message: 'connection to the console host was lost' }));
       }
       setState('reconnecting');
       setTimeout(connect, backoff);

@@ -43,7 +43,10 @@ export function createBasemapStyle(): StyleSpecification {
         type: 'line',
         source: 'river',
         layout: { 'line-cap': 'round', 'line-join': 'round' },
-        paint: { 'line-color': BASEMAP_COLORS.river, 'line-width': ['interpolate', ['linear'], ['zoom'], 6, 1.5, 12, 5] },
+        paint: {
+          'line-color': BASEMAP_COLORS.river,
+          'line-width': ['interpolate', ['linear'], ['zoom'], 6, 1.5, 12, 5],
+        },
       },
     ],
   };

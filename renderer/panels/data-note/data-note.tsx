@@ -2,7 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import type { CityOutline } from '../../../shared/contract';
 
-export function DataNote({ outline, onClose }: { outline: CityOutline; onClose(): void }) {
+export function DataNote({ outline, onClose }: { outline: CityOutline; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const number = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 0 });
   const gap = ((outline.officialAreaKm2 - outline.areaKm2) / outline.officialAreaKm2) * 100;

@@ -7,7 +7,7 @@ import { useNow } from '../../state/use-clock';
 
 export interface StatusBarProps {
   info: AppInfo | undefined;
-  onOpenDataNote(): void;
+  onOpenDataNote: () => void;
 }
 
 export function StatusBar({ info, onOpenDataNote }: StatusBarProps) {
@@ -27,7 +27,11 @@ export function StatusBar({ info, onOpenDataNote }: StatusBarProps) {
 
   return (
     <footer className="status-bar" data-testid="status-bar">
-      <span className={`status-item connection connection-${connection}`} data-testid="connection" data-state={connection}>
+      <span
+        className={`status-item connection connection-${connection}`}
+        data-testid="connection"
+        data-state={connection}
+      >
         <span className="dot" aria-hidden="true" />
         {t(`status.connection.${connection}`)}
       </span>

@@ -22,11 +22,15 @@ export const OUTLINE_LINE_WIDTH_PX = 2.5;
 
 export const CITY_OUTLINE_LAYER_ID = 'city-outline';
 
-export function createCityOutlineLayer({ outline, visible = true, opacity = 1 }: CityOutlineState): PolygonLayer<Polygon> {
+export function createCityOutlineLayer({
+  outline,
+  visible = true,
+  opacity = 1,
+}: CityOutlineState): PolygonLayer<Polygon> {
   return new PolygonLayer<Polygon>({
     id: CITY_OUTLINE_LAYER_ID,
     data: outline.polygons,
-    getPolygon: (polygon) => polygon as unknown as number[][][],
+    getPolygon: (polygon) => polygon,
     visible,
     opacity,
     filled: true,

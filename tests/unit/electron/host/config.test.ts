@@ -1,0 +1,66 @@
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  DEFAULT_PORT,
+  defaultDataDir,
+  isLoopback,
+  resolveHostConfig,
+} from '../../../../electron/host/config';
+
+describe('host configuration', () => {
+  it('defaults to loopback, port 5170 and the per-user data directory', () => {
+    const config = resolveHostConfig([], { XDG_CONFIG_HOME: '/home/duty/.config' });
+    expect(config).toEqual({
+      dataDir: resolve(defaultDataDir({ XDG_CONFIG_HOME: '/home/duty/.config' })),
+      port: DEFAULT_PORT,
+      host: '127.0.0.1',
+      allowedOrigins: [],
+    });
+  });
+
+  it('matches Electron userData folders per platform', () => {
+    expect(defaultDataDir({ XDG_CONFIG_HOME: '/x' }, 'linux')).toBe(join('/x', 'Gridline'));
+    expect(defaultDataDir({ APPDATA: 'C:\\Users\\duty\\AppData\\Roaming' }, 'win32')).toContain('Gridline');
+  });
+
+  it('takes flags over environment variables', () => {
+    const env = { GRIDLINE_DATA_DIR: '/env/data', GRIDLINE_PORT: '6000', GRIDLINE_HOST: '127.0.0.2' };
+    expect(resolveHostConfig([], env)).toMatchObject({ dataDir: '/env/data', port: 6000, host: '127.0.0.2' });
+    expect(resolveHostConfig(['--data-dir', '/flag/data', '--port', '0'], env)).toMatchObject({
+      dataDir: '/flag/data',
+      port: 0,
+    });
+  });
+
+  it('collects allowed origins from flags and environment, and rejects malformed ones', () => {
+    const config = resolveHostConfig(['--allow-origin', 'http://wall-1:8080'], {
+      GRIDLINE_ALLOW_ORIGINS: 'http://wall-2:8080',
+    });
+    expect(config.allowedOrigins).toEqual(['http://wall-1:8080', 'http://wall-2:8080']);
+    expect(() => resolveHostConfig(['--allow-origin', 'javascript:alert(1)'], {})).toThrow(ConfigError);
+    expect(() => resolveHostConfig(['--allow-origin', 'http://a/b'], {})).toThrow(ConfigError);
+  });
+
+  it('rejects bad ports and unknown flags', () => {
+    for (const port of ['-1', '65536', 'abc', '80.5']) {
+      expect(() => resolveHostConfig(['--port', port], {})).toThrow(ConfigError);
+    }
+    expect(() => resolveHostConfig(['--bogus'], {})).toThrow(ConfigError);
+    expect(() => resolveHostConfig(['--port'], {})).toThrow(ConfigError);
+  });
+
+  it('ignores Chromium switches in lenient mode (Electron command lines)', () => {
+    const config = resolveHostConfig(
+      ['/app', '--enable-logging', '--data-dir=/d', '--no-sandbox'],
+      {},
+      { lenient: true },
+    );
+    expect(config.dataDir).toBe('/d');
+  });
+
+  it('knows loopback addresses', () => {
+    for (const host of ['127.0.0.1', '127.8.0.3', 'localhost', '::1']) expect(isLoopback(host)).toBe(true);
+    for (const host of ['0.0.0.0', '10.0.0.5', '::', 'example.org']) expect(isLoopback(host)).toBe(false);
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createDispatcher, type Handlers } from '../../../../electron/host/dispatcher';
+import { createMemoryLogger } from '../../../../electron/host/logger';
+import { ContractError, type AppInfo, type CityOutline, type Settings } from '../../../../shared/contract';
+
+const context = { host: 'web' as const, client: 'web-1' };
+
+function setup(overrides: Partial<Handlers> = {}) {
+  const log = createMemoryLogger();
+  const handlers: Handlers = {
+    'app.getInfo': vi.fn((): AppInfo => ({
+      name: 'Gridline',
+      version: '1.0.0',
+      host: 'web',
+      startedAt: '2026-11-23T00:00:00.000Z',
+    })),
+    'city.getOutline': vi.fn((): CityOutline => {
+      throw new Error('disk on fire at /secret/path');
+    }),
+    'settings.get': vi.fn(() => ({ language: 'zh-CN' as const })),
+    'settings.update': vi.fn((patch: Partial<Settings>) => ({ language: patch.language ?? 'zh-CN' })),
+    ...overrides,
+  };
+  return { dispatch: createDispatcher(handlers, log), handlers, log };
+}
+
+describe('dispatcher', () => {
+  it('runs the handler with the validated input and returns its output', async () => {
+    const { dispatch, handlers } = setup();
+    await expect(dispatch('settings.update', { language: 'en' }, context)).resolves.toEqual({
+      ok: true,
+      output: { language: 'en' },
+    });
+    expect(handlers['settings.update']).toHaveBeenCalledWith({ language: 'en' }, context);
+  });
+
+  it('refuses invalid input with a typed error naming the field, without running the handler', async () => {
+    const { dispatch, handlers, log } = setup();
+    const result = await dispatch('settings.update', { language: 'fr' }, context);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input', issues: [{ path: 'language' }] } });
+    expect(handlers['settings.update']).not.toHaveBeenCalled();
+    expect(log.entries.at(-1)).toMatchObject({ level: 'warn', event: 'contract.invalid-input' });
+  });
+
+  it('refuses unknown entries, including names that are not strings', async () => {
+    const { dispatch } = setup();
+    for (const name of ['settings.delete', '__proto__', 'constructor', 42, null]) {
+      await expect(dispatch(name, {}, context)).resolves.toMatchObject({ ok: false, error: { code: 'unknown-entry' } });
+    }
+  });
+
+  it('turns a handler crash into an internal error, logs the detail and leaks none of it', async () => {
+    const { dispatch, log } = setup();
+    const result = await dispatch('city.getOutline', {}, context);
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'city.getOutline failed; see the console log' },
+    });
+    expect(JSON.stringify(result)).not.toContain('/secret/path');
+    expect(log.entries.at(-1)).toMatchObject({ level: 'error', event: 'contract.handler-failed' });
+    expect(String(log.entries.at(-1)?.fields.error)).toContain('disk on fire');
+  });
+
+  it('passes a ContractError from a handler through as it is', async () => {
+    const { dispatch } = setup({
+      'settings.get': () => {
+        throw new ContractError({ code: 'unavailable', message: 'store is migrating' });
+      },
+    });
+    await expect(dispatch('settings.get', {}, context)).resolves.toEqual({
+      ok: false,
+      error: { code: 'unavailable', message: 'store is migrating' },
+    });
+  });
+
+  it('refuses to send an output that breaks the contract', async () => {
+    const { dispatch } = setup({ 'settings.get': () => ({ language: 'klingon' }) as never });
+    await expect(dispatch('settings.get', {}, context)).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'internal' },
+    });
+  });
+});

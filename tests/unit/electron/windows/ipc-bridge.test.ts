@@ -1,0 +1,81 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createConsoleCore } from '../../../../electron/host/console-core';
+import { createMemoryLogger } from '../../../../electron/host/logger';
+import { bridgeIpc, type IpcInvokeEventLike, type IpcMainLike } from '../../../../electron/windows/ipc-bridge';
+import { isAppUrl } from '../../../../electron/windows/secure-window';
+import { INVOKE_NAMES } from '../../../../shared/contract';
+
+type Listener = (event: IpcInvokeEventLike, ...args: unknown[]) => Promise<unknown>;
+
+/** Records handlers the way Electron's ipcMain would hold them. */
+class RecordingIpcMain implements IpcMainLike {
+  readonly handlers = new Map<string, Listener>();
+  handle(channel: string, listener: Listener): void {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+    this.handlers.set(channel, listener);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  call(channel: string, url: string | null, input: unknown): Promise<unknown> {
+    const listener = this.handlers.get(channel);
+    if (!listener) throw new Error(`no handler for ${channel}`);
+    return listener({ sender: { id: 3 }, senderFrame: url === null ? null : { url } }, input);
+  }
+}
+
+function setup() {
+  const ipc = new RecordingIpcMain();
+  const sent: [string, unknown][] = [];
+  const core = createConsoleCore({
+    dataDir: mkdtempSync(join(tmpdir(), 'gridline-ipc-')),
+    resourcesDir: join(import.meta.dirname, '..', '..', '..', '..', 'resources'),
+    host: 'electron',
+    version: '1.2.3',
+    log: createMemoryLogger(),
+  });
+  const dispose = bridgeIpc(ipc, core, isAppUrl, (channel, payload) => sent.push([channel, payload]));
+  return { ipc, sent, dispose };
+}
+
+const page = 'gridline://app/index.html?role=map';
+
+describe('IPC bridge', () => {
+  it('registers one handler per contract entry', () => {
+    const { ipc } = setup();
+    expect([...ipc.handlers.keys()].sort()).toEqual(INVOKE_NAMES.map((name) => `invoke:${name}`).sort());
+  });
+
+  it('answers the app page with result envelopes, valid or not', async () => {
+    const { ipc } = setup();
+    await expect(ipc.call('invoke:app.getInfo', page, {})).resolves.toMatchObject({
+      ok: true,
+      output: { version: '1.2.3', host: 'electron' },
+    });
+    await expect(ipc.call('invoke:settings.update', page, { language: 'xx' })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
+  });
+
+  it('refuses calls from any other frame', async () => {
+    const { ipc } = setup();
+    for (const url of ['https://evil.example/', 'file:///tmp/x.html', null]) {
+      await expect(ipc.call('invoke:settings.get', url, {})).resolves.toMatchObject({
+        ok: false,
+        error: { code: 'unauthorized' },
+      });
+    }
+  });
+
+  it('sends events to the windows, and stops on dispose', async () => {
+    const { ipc, sent, dispose } = setup();
+    await ipc.call('invoke:settings.update', page, { language: 'en' });
+    expect(sent).toEqual([['event:settings.changed', { language: 'en' }]]);
+    dispose();
+    expect(ipc.handlers.size).toBe(0);
+  });
+});

@@ -1,0 +1,10 @@
+/** Unit tests: Node, no browser. Files mirror the source tree under tests/unit/. */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/unit/**/*.test.{ts,tsx}'],
+    environment: 'node',
+    reporters: ['default', ['json', { outputFile: 'test-results/unit-report.json' }]],
+  },
+});
