@@ -1,0 +1,5 @@
+import type { Migration } from './migration';
+import { migration0001 } from './0001-city';
+
+/** Every schema version, in order. Append; never edit an applied one (the runner refuses a changed hash). */
+export const MIGRATIONS: readonly Migration[] = [migration0001];
