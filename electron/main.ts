@@ -29,6 +29,8 @@ function start(): void {
     resourcesDir,
     host: 'electron',
     version: app.getVersion(),
+    cityScale: config.cityScale,
+    generationWorker: join(__dirname, 'generation-worker.cjs'),
   });
 
   hardenSession(session.defaultSession);

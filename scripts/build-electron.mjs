@@ -17,4 +17,12 @@ await Promise.all([
   build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs' }),
   build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs' }),
   build({ ...common, entryPoints: ['electron/web-host/cli.ts'], outfile: 'dist/web-host/cli.cjs' }),
+  // The city generation runs on a worker thread beside each host's bundle.
+  ...['electron', 'web-host'].map((host) =>
+    build({
+      ...common,
+      entryPoints: ['electron/services/city/generator/generation-worker.ts'],
+      outfile: `dist/${host}/generation-worker.cjs`,
+    }),
+  ),
 ]);

@@ -5,16 +5,20 @@
  *   --port N           GRIDLINE_PORT         web host port (0 picks a free one)          default 5170
  *   --host ADDR        GRIDLINE_HOST         web host bind address                       default 127.0.0.1
  *   --allow-origin O   GRIDLINE_ALLOW_ORIGINS  extra origins allowed to open the contract socket (comma-separated)
+ *   --city-scale S     GRIDLINE_CITY_SCALE   size of the default city generated on an empty data directory:
+ *                                            full (default), medium or small
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CITY_SCALES, type CityScale } from '../services/city/generator/scale';
 
 export interface HostConfig {
   dataDir: string;
   port: number;
   host: string;
   allowedOrigins: string[];
+  cityScale: CityScale;
 }
 
 export const DEFAULT_PORT = 5170;
@@ -59,6 +63,7 @@ export function resolveHostConfig(
       port: { type: 'string' },
       host: { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
+      'city-scale': { type: 'string' },
     },
     strict: !lenient,
     allowPositionals: lenient,
@@ -75,8 +80,12 @@ export function resolveHostConfig(
   for (const origin of extraOrigins) {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`invalid origin: ${origin}`);
   }
+  const scaleRaw = text(values['city-scale']) ?? env.GRIDLINE_CITY_SCALE ?? 'full';
+  const cityScale = CITY_SCALES.find((scale) => scale === scaleRaw);
+  if (!cityScale) throw new ConfigError(`invalid city scale: ${scaleRaw} (full, medium or small)`);
   return {
     dataDir: resolve(dataDir),
+    cityScale,
     port: portRaw === undefined ? DEFAULT_PORT : parsePort(portRaw),
     host: text(values.host) ?? env.GRIDLINE_HOST ?? LOOPBACK,
     allowedOrigins: extraOrigins,

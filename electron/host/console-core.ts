@@ -4,8 +4,11 @@
  */
 import { join } from 'node:path';
 import type { HostKind } from '../../shared/contract';
+import { CityBootstrap } from '../services/city/city-bootstrap';
 import { CityService } from '../services/city/city-service';
+import type { CityScale } from '../services/city/generator/scale';
 import { SettingsService } from '../services/settings/settings-service';
+import { openStore } from '../services/store/store';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher';
 import { EventHub } from './event-hub';
 import { createFileLogger, type Logger } from './logger';
@@ -17,27 +20,56 @@ export interface ConsoleCoreOptions {
   version: string;
   /** Defaults to a file logger in the data directory. */
   log?: Logger;
+  /** Size of the default city generated on an empty data directory (default: full). */
+  cityScale?: CityScale;
+  /** The bundled generation worker; without it the city is generated on the main thread. */
+  generationWorker?: string;
 }
 
 export interface ConsoleCore {
   dispatch: Dispatch;
   events: EventHub;
   log: Logger;
+  /** Resolves once the city is complete (generated, or already there). */
+  cityReady: Promise<void>;
+  close(): Promise<void>;
 }
 
 export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const log = options.log ?? createFileLogger(join(options.dataDir, 'logs', 'gridline.log'));
   const events = new EventHub();
   const startedAt = new Date().toISOString();
-  const city = new CityService(options.resourcesDir);
+  const store = openStore(options.dataDir);
+  const city = new CityService(options.resourcesDir, store);
+  const bootstrap = new CityBootstrap({
+    store,
+    dataDir: options.dataDir,
+    resourcesDir: options.resourcesDir,
+    scale: options.cityScale ?? 'full',
+    log,
+    workerScript: options.generationWorker,
+    onStatus: (status) => events.emit('city.statusChanged', status),
+    onProgress: (progress) => events.emit('city.generationProgress', progress),
+  });
   const settings = new SettingsService(options.dataDir, log, (next) => events.emit('settings.changed', next));
 
   const handlers: Handlers = {
     'app.getInfo': () => ({ name: 'Gridline', version: options.version, host: options.host, startedAt }),
     'city.getOutline': () => city.getOutline(),
+    'city.getStatus': () => bootstrap.getStatus(),
+    'city.getBoundaries': ({ level }) => city.getBoundaries(level),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
   };
   log.info('core.started', { host: options.host, version: options.version, dataDir: options.dataDir });
-  return { dispatch: createDispatcher(handlers, log), events, log };
+  return {
+    dispatch: createDispatcher(handlers, log),
+    events,
+    log,
+    cityReady: bootstrap.settled,
+    close: async () => {
+      await bootstrap.stop();
+      store.close();
+    },
+  };
 }

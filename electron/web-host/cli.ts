@@ -38,7 +38,10 @@ async function main(): Promise<void> {
   const note = LAUNCH_NOTES[process.env.GRIDLINE_LAUNCH_NOTE ?? ''] ?? 'Gridline console:';
   console.log(`${note} ${host.url}`);
   const stop = (): void => {
-    void host.close().then(() => process.exit(0));
+    void host
+      .close()
+      .then(() => core.close())
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,19 +1,20 @@
 /**
  * The map: maplibre draws the offline basemap, deck.gl draws the city's layers over it. `onReady` fires once both
- * have drawn the first full frame (maplibre `idle`, deck `onAfterRender` with the layers loaded), the signal the
- * app's ready marker and the end-to-end tests wait for.
+ * have drawn the first full frame (maplibre `idle`, deck `onAfterRender`), the signal the app's ready marker and the
+ * end-to-end tests wait for. Layers change without re-creating the map.
  */
+import type { Layer } from '@deck.gl/core';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import { Map as MaplibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { useEffect, useRef } from 'react';
-import type { CityOutline } from '../../shared/contract';
+import type { BBox } from '../../shared/geo/types';
 import { createBasemapStyle } from './basemap/basemap-style';
-import { createCityOutlineLayer } from './layers/city-outline/city-outline-layer';
 
 export interface MapViewProps {
-  outline: CityOutline;
+  bounds: BBox;
+  layers: Layer[];
   label: string;
   onReady: () => void;
   onError: (error: Error) => void;
@@ -24,12 +25,15 @@ const FIT_PADDING_PX = 32;
 // maplibre finds its worker beside its own module only under http(s); the bundled copy works under every host.
 setWorkerUrl(new URL(maplibreWorkerUrl, document.baseURI).href);
 
-export function MapView({ outline, label, onReady, onError }: MapViewProps) {
+export function MapView({ bounds, layers, label, onReady, onError }: MapViewProps) {
   const container = useRef<HTMLDivElement>(null);
-  // The map is imperative and long-lived: created once per outline, not per render.
+  const overlay = useRef<MapboxOverlay>(null);
+  const initialLayers = useRef(layers);
+
+  // The map is imperative and long-lived: created once per bounds, not per render.
   useEffect(() => {
     if (!container.current) return;
-    const [west, south, east, north] = outline.bbox;
+    const [west, south, east, north] = bounds;
     const map = new MaplibreMap({
       container: container.current,
       style: createBasemapStyle(),
@@ -49,27 +53,32 @@ export function MapView({ outline, label, onReady, onError }: MapViewProps) {
       announced = true;
       onReady();
     };
-    const overlay = new MapboxOverlay({
+    const deck = new MapboxOverlay({
       interleaved: false,
-      layers: [createCityOutlineLayer({ outline })],
-      // The outline's data is in memory, so the first frame deck draws already contains it.
+      layers: initialLayers.current,
       onAfterRender: () => {
         deckDrawn = true;
         announce();
       },
       onError: (error) => onError(error),
     });
-    map.addControl(overlay);
+    overlay.current = deck;
+    map.addControl(deck);
     map.on('idle', () => {
       mapIdle = true;
       announce();
     });
     map.on('error', (event) => onError(new Error(event.error.message)));
     return () => {
-      map.removeControl(overlay);
+      overlay.current = null;
+      map.removeControl(deck);
       map.remove();
     };
-  }, [outline, onReady, onError]);
+  }, [bounds, onReady, onError]);
+
+  useEffect(() => {
+    overlay.current?.setProps({ layers });
+  }, [layers]);
 
   return <div ref={container} className="map-view" role="region" aria-label={label} data-testid="map" />;
 }

@@ -7,3 +7,8 @@ export type AppState = 'loading' | 'ready' | 'error';
 export function markAppState(state: AppState): void {
   document.documentElement.dataset.appState = state;
 }
+
+/** `<html data-city-state="generating|ready|failed">`: whether the city data is complete. */
+export function markCityState(state: 'generating' | 'ready' | 'failed'): void {
+  document.documentElement.dataset.cityState = state;
+}

@@ -6,9 +6,19 @@
  * Each entry carries a valid example and malformed ones; the contract tests run them all, so adding an entry without
  * examples fails the build.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { EventName, InvokeName } from './names';
-import { appInfoSchema, cityOutlineSchema, emptyInput, settingsPatchSchema, settingsSchema } from './schemas';
+import {
+  appInfoSchema,
+  boundariesSchema,
+  boundaryLevelSchema,
+  cityOutlineSchema,
+  cityStatusSchema,
+  emptyInput,
+  generationProgressSchema,
+  settingsPatchSchema,
+  settingsSchema,
+} from './schemas';
 
 export interface InvokeEntry<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   summary: string;
@@ -44,6 +54,20 @@ export const invokeContract = {
     example: {},
     invalidExamples: [...notObjects, { city: 'Kaifeng' }],
   }),
+  'city.getStatus': invoke({
+    summary: 'Whether the city is ready or still being generated, with the latest progress.',
+    input: emptyInput,
+    output: cityStatusSchema,
+    example: {},
+    invalidExamples: [...notObjects, { state: 'ready' }],
+  }),
+  'city.getBoundaries': invoke({
+    summary: 'County-level or L1 boundaries as flat typed arrays, for the map.',
+    input: z.strictObject({ level: boundaryLevelSchema }),
+    output: boundariesSchema,
+    example: { level: 'L1' },
+    invalidExamples: [...notObjects, {}, { level: 'L9' }, { level: 'L1', extra: true }, { level: ['L1'] }],
+  }),
   'settings.get': invoke({
     summary: 'The console-wide settings (shared by every window).',
     input: emptyInput,
@@ -65,6 +89,16 @@ export const eventContract = {
     summary: 'Settings changed, in any window of any host.',
     payload: settingsSchema,
     example: { language: 'zh-CN' },
+  }),
+  'city.statusChanged': event({
+    summary: 'The city became ready, got its grids, or failed to generate.',
+    payload: cityStatusSchema,
+    example: { state: 'generating', framed: true, scale: 'full' },
+  }),
+  'city.generationProgress': event({
+    summary: 'Progress of the default city generation (phase, fraction, ETA).',
+    payload: generationProgressSchema,
+    example: { phase: 'tickets', fraction: 0.5, phaseDone: 10, phaseTotal: 20, elapsedSeconds: 30, etaSeconds: 30 },
   }),
 } as const satisfies Record<EventName, EventEntry>;
 

@@ -2,8 +2,15 @@
  * The contract's entry names on their own, so the preload can expose one function per entry without bundling the
  * schemas. `contract.ts` is checked against these lists by the compiler (`satisfies`).
  */
-export const INVOKE_NAMES = ['app.getInfo', 'city.getOutline', 'settings.get', 'settings.update'] as const;
-export const EVENT_NAMES = ['settings.changed'] as const;
+export const INVOKE_NAMES = [
+  'app.getInfo',
+  'city.getOutline',
+  'city.getStatus',
+  'city.getBoundaries',
+  'settings.get',
+  'settings.update',
+] as const;
+export const EVENT_NAMES = ['settings.changed', 'city.statusChanged', 'city.generationProgress'] as const;
 
 export type InvokeName = (typeof INVOKE_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

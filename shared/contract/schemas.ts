@@ -48,3 +48,46 @@ export const cityOutlineSchema = z.strictObject({
   polygons: z.array(z.array(z.array(positionSchema).min(4)).min(1)).min(1),
 });
 export type CityOutline = z.infer<typeof cityOutlineSchema>;
+
+export const generationPhaseSchema = z.enum(['grids', 'workers', 'cameras', 'sensors', 'tickets', 'finishing']);
+
+export const generationProgressSchema = z.strictObject({
+  phase: generationPhaseSchema,
+  /** 0..1 over the whole generation. */
+  fraction: z.number().min(0).max(1),
+  phaseDone: z.number().int().nonnegative(),
+  phaseTotal: z.number().int().nonnegative(),
+  elapsedSeconds: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable(),
+});
+export type GenerationProgressData = z.infer<typeof generationProgressSchema>;
+
+export const cityStatusSchema = z.strictObject({
+  /** generating: the default city is being written; ready: complete; failed: see message and the log. */
+  state: z.enum(['generating', 'ready', 'failed']),
+  /** Counties and grids are in the store (true long before the ticket history is). */
+  framed: z.boolean(),
+  scale: z.enum(['full', 'medium', 'small', 'imported']),
+  message: z.string().optional(),
+  progress: generationProgressSchema.optional(),
+});
+export type CityStatus = z.infer<typeof cityStatusSchema>;
+
+export const boundaryLevelSchema = z.enum(['county', 'L1']);
+export type BoundaryLevel = z.infer<typeof boundaryLevelSchema>;
+
+/**
+ * Boundaries of one level as flat typed arrays (shared/geo/polygon-blob.ts layout, all features concatenated):
+ * feature f owns polygons featureStarts[f]..featureStarts[f+1]. Ready for deck.gl binary attributes.
+ */
+export const boundariesSchema = z.strictObject({
+  level: boundaryLevelSchema,
+  ids: z.instanceof(Int32Array),
+  codes: z.array(z.string()),
+  names: z.array(z.string()),
+  coords: z.instanceof(Float64Array),
+  ringStarts: z.instanceof(Uint32Array),
+  polygonStarts: z.instanceof(Uint32Array),
+  featureStarts: z.instanceof(Uint32Array),
+});
+export type Boundaries = z.infer<typeof boundariesSchema>;

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
-import { createConsoleCore } from '../../electron/host/console-core';
+import { createConsoleCore, type ConsoleCore } from '../../electron/host/console-core';
+import type { CityScale } from '../../electron/services/city/generator/scale';
 import { createMemoryLogger } from '../../electron/host/logger';
 import { startWebHost, type WebHost } from '../../electron/web-host/web-host';
 
@@ -24,6 +25,11 @@ export interface ConsoleFixture {
   startHost: () => Promise<void>;
 }
 
+interface Options {
+  /** Size of the default city generated in the fresh data directory. */
+  cityScale: CityScale;
+}
+
 interface Fixtures {
   console: ConsoleFixture;
   pageErrors: string[];
@@ -31,11 +37,12 @@ interface Fixtures {
   openConsole: (page?: Page) => Promise<Page>;
 }
 
-export const test = base.extend<Fixtures>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures name their dependencies by destructuring.
-  console: async ({}, use) => {
+export const test = base.extend<Fixtures & Options>({
+  cityScale: ['small', { option: true }],
+  console: async ({ cityScale }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gridline-e2e-'));
     const log = createMemoryLogger();
+    const cores: ConsoleCore[] = [];
     const launch = (port: number, token?: string): Promise<WebHost> => {
       const core = createConsoleCore({
         dataDir,
@@ -43,7 +50,10 @@ export const test = base.extend<Fixtures>({
         host: 'web',
         version: '0.0.0-test',
         log,
+        cityScale,
+        generationWorker: join(root, 'dist', 'web-host', 'generation-worker.cjs'),
       });
+      cores.push(core);
       return startWebHost({ core, rendererDir: join(root, 'dist', 'renderer'), host: '127.0.0.1', port, token });
     };
     let running: WebHost | undefined = await launch(0);
@@ -63,6 +73,7 @@ export const test = base.extend<Fixtures>({
     };
     await use(fixture);
     await running?.close();
+    for (const core of cores) await core.close();
     rmSync(dataDir, { recursive: true, force: true });
   },
   pageErrors: async ({ page }, use) => {

@@ -4,11 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CityOutline } from '../../../shared/contract';
+import type { Boundaries, BoundaryLevel, CityOutline } from '../../../shared/contract';
 import { ZHENGZHOU } from '../../../shared/domain/city';
 import { multiPolygonAreaKm2 } from '../../../shared/geo/area';
 import { bboxOfPolygons } from '../../../shared/geo/bbox';
+import { decodePolygonBlob, type FlatPolygons } from '../../../shared/geo/polygon-blob';
 import type { LngLat } from '../../../shared/geo/types';
+import type { Store } from '../store/store';
 
 interface OutlineFile {
   crs: string;
@@ -25,11 +27,36 @@ export const OUTLINE_FILE = join('city', 'zhengzhou-outline.geojson');
 export class CityService {
   private outline: CityOutline | undefined;
 
-  constructor(private readonly resourcesDir: string) {}
+  constructor(
+    private readonly resourcesDir: string,
+    private readonly store?: Store,
+  ) {}
 
   getOutline(): CityOutline {
     this.outline ??= this.loadOutline();
     return this.outline;
+  }
+
+  /** County-level or L1 boundaries, concatenated into flat typed arrays (empty until the grids exist). */
+  getBoundaries(level: BoundaryLevel): Boundaries {
+    if (!this.store) throw new Error('CityService has no store');
+    const sql =
+      level === 'county'
+        ? 'SELECT id, code, name, geometry FROM counties ORDER BY id'
+        : "SELECT id, code, name, geometry FROM grids WHERE level = 'L1' ORDER BY id";
+    const rows = this.store.reader().prepare(sql).all() as {
+      id: number;
+      code: string;
+      name: string;
+      geometry: Buffer;
+    }[];
+    return {
+      level,
+      ...concatenate(rows.map((row) => decodePolygonBlob(row.geometry))),
+      ids: Int32Array.from(rows, (row) => row.id),
+      codes: rows.map((row) => row.code),
+      names: rows.map((row) => row.name),
+    };
   }
 
   private loadOutline(): CityOutline {
@@ -52,4 +79,38 @@ export class CityService {
       ),
     };
   }
+}
+
+/** Joins per-feature flat polygons into one set of arrays, with featureStarts indexing polygons. */
+export function concatenate(
+  features: readonly FlatPolygons[],
+): Pick<Boundaries, 'coords' | 'ringStarts' | 'polygonStarts' | 'featureStarts'> {
+  let vertices = 0;
+  let rings = 0;
+  let polygons = 0;
+  for (const feature of features) {
+    vertices += feature.coords.length / 2;
+    rings += feature.ringStarts.length - 1;
+    polygons += feature.polygonStarts.length - 1;
+  }
+  const coords = new Float64Array(vertices * 2);
+  const ringStarts = new Uint32Array(rings + 1);
+  const polygonStarts = new Uint32Array(polygons + 1);
+  const featureStarts = new Uint32Array(features.length + 1);
+  let v = 0;
+  let r = 0;
+  let p = 0;
+  features.forEach((feature, f) => {
+    featureStarts[f] = p;
+    coords.set(feature.coords, v * 2);
+    for (let i = 0; i + 1 < feature.ringStarts.length; i++) ringStarts[r + i] = feature.ringStarts[i]! + v;
+    for (let i = 0; i + 1 < feature.polygonStarts.length; i++) polygonStarts[p + i] = feature.polygonStarts[i]! + r;
+    v += feature.coords.length / 2;
+    r += feature.ringStarts.length - 1;
+    p += feature.polygonStarts.length - 1;
+  });
+  ringStarts[rings] = v;
+  polygonStarts[polygons] = r;
+  featureStarts[features.length] = p;
+  return { coords, ringStarts, polygonStarts, featureStarts };
 }

@@ -9,8 +9,7 @@ import type { Migration } from './migrations/migration';
 
 export class MigrationError extends Error {}
 
-export const migrationHash = (migration: Migration): string =>
-  createHash('sha256').update(migration.sql).digest('hex');
+export const migrationHash = (migration: Migration): string => createHash('sha256').update(migration.sql).digest('hex');
 
 interface AppliedRow {
   version: number;
@@ -35,7 +34,9 @@ export function migrate(db: Database, migrations: readonly Migration[]): Migrati
     sha256 TEXT NOT NULL,
     applied_at TEXT NOT NULL
   ) STRICT`);
-  const applied = db.prepare('SELECT version, name, sha256 FROM schema_migrations ORDER BY version').all() as AppliedRow[];
+  const applied = db
+    .prepare('SELECT version, name, sha256 FROM schema_migrations ORDER BY version')
+    .all() as AppliedRow[];
 
   applied.forEach((row, index) => {
     const file = migrations[index];

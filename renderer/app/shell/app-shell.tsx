@@ -2,14 +2,18 @@
  * The console window: title bar (city, view role, language), the map, the status bar. Loads what the first slice
  * needs from the main process and raises the ready marker once the map has drawn the city.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, CityOutline } from '../../../shared/contract';
 import type { Language } from '../../../shared/domain/language';
+import { createBoundariesLayer } from '../../map/layers/boundaries/boundaries-layer';
+import { createCityOutlineLayer } from '../../map/layers/city-outline/city-outline-layer';
 import { MapView } from '../../map/map-view';
+import { CityProgress } from '../../panels/city-progress/city-progress';
 import { DataNote } from '../../panels/data-note/data-note';
 import { StatusBar } from '../../panels/status-bar/status-bar';
-import { markAppState } from '../../state/app-state';
+import { markAppState, markCityState } from '../../state/app-state';
+import { useCityStatus } from '../../state/use-city-status';
 import { useSettings } from '../../state/use-settings';
 import { useApi } from '../providers/connection-context';
 
@@ -23,6 +27,20 @@ export function AppShell({ role }: { role: ViewRole }) {
   const [outline, setOutline] = useState<CityOutline>();
   const [failure, setFailure] = useState<string>();
   const [noteOpen, setNoteOpen] = useState(false);
+  const city = useCityStatus();
+  const cityState = city.status?.state;
+  useEffect(() => {
+    if (cityState) markCityState(cityState);
+  }, [cityState]);
+
+  const layers = useMemo(
+    () => [
+      // L1 under the counties, the city outline on top of both (its edge is theirs too).
+      ...[...city.boundaries].reverse().map((boundaries) => createBoundariesLayer({ boundaries })),
+      ...(outline ? [createCityOutlineLayer({ outline })] : []),
+    ],
+    [outline, city.boundaries],
+  );
 
   useEffect(() => {
     Promise.all([api.app.getInfo({}), api.city.getOutline({})]).then(
@@ -67,14 +85,34 @@ export function AppShell({ role }: { role: ViewRole }) {
         </button>
       </header>
       <main className="workspace">
-        {outline && <MapView outline={outline} label={t('map.label')} onReady={onMapReady} onError={onMapError} />}
+        {outline && (
+          <MapView
+            bounds={outline.bbox}
+            layers={layers}
+            label={t('map.label')}
+            onReady={onMapReady}
+            onError={onMapError}
+          />
+        )}
+        {cityState === 'generating' && <CityProgress progress={city.progress} />}
+        {cityState === 'failed' && (
+          <p className="city-failed" role="alert" data-testid="city-failed">
+            {t('cityProgress.failed', { message: city.status?.message ?? '' })}
+          </p>
+        )}
         {!outline && !failure && <p className="placeholder">{t('app.loading')}</p>}
         {failure && (
           <p className="placeholder failure" role="alert" data-testid="failure">
             {t('app.failed', { message: failure })}
           </p>
         )}
-        {noteOpen && outline && <DataNote outline={outline} onClose={() => setNoteOpen(false)} />}
+        {noteOpen && outline && (
+          <DataNote
+            outline={outline}
+            generated={city.status?.scale !== 'imported'}
+            onClose={() => setNoteOpen(false)}
+          />
+        )}
       </main>
       <StatusBar info={info} onOpenDataNote={() => setNoteOpen(true)} />
     </div>

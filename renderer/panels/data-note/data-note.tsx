@@ -2,7 +2,14 @@
 import { useTranslation } from 'react-i18next';
 import type { CityOutline } from '../../../shared/contract';
 
-export function DataNote({ outline, onClose }: { outline: CityOutline; onClose: () => void }) {
+export interface DataNoteProps {
+  outline: CityOutline;
+  /** The city data is the generated default city (not a deployment's own import). */
+  generated: boolean;
+  onClose: () => void;
+}
+
+export function DataNote({ outline, generated, onClose }: DataNoteProps) {
   const { t, i18n } = useTranslation();
   const number = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 0 });
   const gap = ((outline.officialAreaKm2 - outline.areaKm2) / outline.officialAreaKm2) * 100;
@@ -18,6 +25,7 @@ export function DataNote({ outline, onClose }: { outline: CityOutline; onClose: 
         })}
       </p>
       <p>{t('dataNote.context')}</p>
+      {generated && <p data-testid="data-note-synthetic">{t('dataNote.synthetic')}</p>}
       <button type="button" onClick={onClose}>
         {t('dataNote.close')}
       </button>

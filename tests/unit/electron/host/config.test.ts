@@ -16,6 +16,7 @@ describe('host configuration', () => {
       port: DEFAULT_PORT,
       host: '127.0.0.1',
       allowedOrigins: [],
+      cityScale: 'full',
     });
   });
 
@@ -57,6 +58,12 @@ describe('host configuration', () => {
       { lenient: true },
     );
     expect(config.dataDir).toBe('/d');
+  });
+
+  it('takes the city scale from flag or environment, and rejects unknown ones', () => {
+    expect(resolveHostConfig(['--city-scale', 'small'], {}).cityScale).toBe('small');
+    expect(resolveHostConfig([], { GRIDLINE_CITY_SCALE: 'medium' }).cityScale).toBe('medium');
+    expect(() => resolveHostConfig(['--city-scale', 'huge'], {})).toThrow(ConfigError);
   });
 
   it('knows loopback addresses', () => {

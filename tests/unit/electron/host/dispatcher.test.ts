@@ -17,6 +17,10 @@ function setup(overrides: Partial<Handlers> = {}) {
     'city.getOutline': vi.fn((): CityOutline => {
       throw new Error('disk on fire at /secret/path');
     }),
+    'city.getStatus': vi.fn(() => ({ state: 'ready' as const, framed: true, scale: 'small' as const })),
+    'city.getBoundaries': vi.fn(() => {
+      throw new Error('not used here');
+    }),
     'settings.get': vi.fn(() => ({ language: 'zh-CN' as const })),
     'settings.update': vi.fn((patch: Partial<Settings>) => ({ language: patch.language ?? 'zh-CN' })),
     ...overrides,

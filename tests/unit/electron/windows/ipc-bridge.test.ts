@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { createConsoleCore } from '../../../../electron/host/console-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createConsoleCore, type ConsoleCore } from '../../../../electron/host/console-core';
 import { createMemoryLogger } from '../../../../electron/host/logger';
 import { bridgeIpc, type IpcInvokeEventLike, type IpcMainLike } from '../../../../electron/windows/ipc-bridge';
 import { isAppUrl } from '../../../../electron/windows/secure-window';
@@ -27,6 +27,11 @@ class RecordingIpcMain implements IpcMainLike {
   }
 }
 
+const cores: ConsoleCore[] = [];
+afterEach(async () => {
+  for (const core of cores.splice(0)) await core.close();
+});
+
 function setup() {
   const ipc = new RecordingIpcMain();
   const sent: [string, unknown][] = [];
@@ -36,7 +41,9 @@ function setup() {
     host: 'electron',
     version: '1.2.3',
     log: createMemoryLogger(),
+    cityScale: 'small',
   });
+  cores.push(core);
   const dispose = bridgeIpc(ipc, core, isAppUrl, (channel, payload) => sent.push([channel, payload]));
   return { ipc, sent, dispose };
 }
@@ -74,7 +81,9 @@ describe('IPC bridge', () => {
   it('sends events to the windows, and stops on dispose', async () => {
     const { ipc, sent, dispose } = setup();
     await ipc.call('invoke:settings.update', page, { language: 'en' });
-    expect(sent).toEqual([['event:settings.changed', { language: 'en' }]]);
+    expect(sent.filter(([channel]) => channel === 'event:settings.changed')).toEqual([
+      ['event:settings.changed', { language: 'en' }],
+    ]);
     dispose();
     expect(ipc.handlers.size).toBe(0);
   });

@@ -1,0 +1,52 @@
+/**
+ * The city's state as the main process reports it: generating (with live progress), ready or failed; and its
+ * boundaries once the grids exist.
+ */
+import { useEffect, useState } from 'react';
+import type { Boundaries, CityStatus, GenerationProgressData } from '../../shared/contract';
+import { useApi, useConnectionState } from '../app/providers/connection-context';
+
+export interface CityState {
+  status: CityStatus | undefined;
+  progress: GenerationProgressData | undefined;
+  boundaries: Boundaries[];
+}
+
+export function useCityStatus(): CityState {
+  const api = useApi();
+  const connection = useConnectionState();
+  const [status, setStatus] = useState<CityStatus>();
+  const [progress, setProgress] = useState<GenerationProgressData>();
+  const [boundaries, setBoundaries] = useState<Boundaries[]>([]);
+
+  useEffect(() => {
+    const offStatus = api.events.on('city.statusChanged', setStatus);
+    const offProgress = api.events.on('city.generationProgress', setProgress);
+    return () => {
+      offStatus();
+      offProgress();
+    };
+  }, [api]);
+
+  useEffect(() => {
+    if (connection !== 'connected') return;
+    api.city.getStatus({}).then(
+      (next) => {
+        setStatus(next);
+        if (next.progress) setProgress(next.progress);
+      },
+      (error: unknown) => console.error('gridline: city.getStatus failed', error),
+    );
+  }, [api, connection]);
+
+  const framed = status?.framed ?? false;
+  useEffect(() => {
+    if (!framed) return;
+    Promise.all([api.city.getBoundaries({ level: 'county' }), api.city.getBoundaries({ level: 'L1' })]).then(
+      setBoundaries,
+      (error: unknown) => console.error('gridline: city.getBoundaries failed', error),
+    );
+  }, [api, framed]);
+
+  return { status, progress, boundaries };
+}

@@ -1,0 +1,47 @@
+import { PNG } from 'pngjs';
+import { BOUNDARY_STYLE } from '../../renderer/map/layers/boundaries/boundaries-layer';
+import { expect, test } from './fixtures';
+
+// Medium scale (about 1/10 of Zhengzhou) takes long enough that the progress card is there to see.
+test.use({ cityScale: 'medium' });
+
+function countNear(png: Buffer, [r, g, b]: readonly number[], tolerance = 45): number {
+  const { data } = PNG.sync.read(png);
+  let count = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (
+      Math.abs(data[i]! - r!) <= tolerance &&
+      Math.abs(data[i + 1]! - g!) <= tolerance &&
+      Math.abs(data[i + 2]! - b!) <= tolerance
+    ) {
+      count++;
+    }
+  }
+  return count;
+}
+
+test('on an empty data directory: the outline at once, a progress bar with phase and ETA, then the city', async ({
+  openConsole,
+  pageErrors,
+}, testInfo) => {
+  const page = await openConsole();
+  const progress = page.getByTestId('city-progress');
+  await expect(progress).toBeVisible();
+  await expect(progress.getByRole('progressbar')).toHaveAttribute('aria-valuenow', /\d+/);
+  await expect(page.getByTestId('city-progress-phase')).toHaveText(/网格|网格员|视频|传感器|工单|整理/);
+  await page.screenshot({ path: testInfo.outputPath('first-start-progress.png') });
+
+  // The county boundaries arrive once the grids are written, before the ticket history is done.
+  await expect(page.getByTestId('city-progress-phase')).toHaveText('生成历史工单', { timeout: 60_000 });
+  await expect(page.locator('html')).toHaveAttribute('data-city-state', 'ready', { timeout: 90_000 });
+  await expect(progress).toBeHidden();
+
+  const map = await page.getByTestId('map').screenshot();
+  await testInfo.attach('city-ready', { body: map, contentType: 'image/png' });
+  await page.screenshot({ path: testInfo.outputPath('first-start-ready.png') });
+  expect(countNear(map, BOUNDARY_STYLE.county.color)).toBeGreaterThan(300);
+
+  await page.getByTestId('data-source').click();
+  await expect(page.getByTestId('data-note-synthetic')).toContainText('合成');
+  expect(pageErrors).toEqual([]);
+});
