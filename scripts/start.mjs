@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { ensureElectronBuild, ensureNodeBuild } from './native-modules.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const stamp = join(root, 'dist', '.build-stamp');
@@ -64,6 +65,8 @@ const passThrough = args.filter((arg) => arg !== '--web');
 
 buildIfStale();
 const electron = forceWeb ? { reason: 'web' } : electronBinary();
+if (electron.binary) ensureElectronBuild(electron.binary);
+else ensureNodeBuild();
 const child = electron.binary
   ? spawn(electron.binary, [root, ...passThrough], { stdio: 'inherit' })
   : spawn(process.execPath, [join(root, 'dist', 'web-host', 'cli.cjs'), ...passThrough], {

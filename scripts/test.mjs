@@ -2,12 +2,29 @@
 // rules as errors), format check, unit tests, build, end-to-end tests in Chromium. Ends with one summary line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { ensureNodeBuild } from './native-modules.mjs';
 
 const steps = [
   ['typecheck', ['run', '--silent', 'typecheck']],
   ['lint', ['run', '--silent', 'lint']],
   ['format', ['run', '--silent', 'format:check']],
   ['unit tests', ['run', '--silent', 'test:unit']],
+  [
+    'benchmarks at small size',
+    [
+      'run',
+      '--silent',
+      'bench',
+      '--',
+      'grid-lookup',
+      '--scale',
+      'small',
+      '--points',
+      '200000',
+      '--naive-seconds',
+      '0.5',
+    ],
+  ],
   ['build', ['run', '--silent', 'build']],
   ['end-to-end tests', ['run', '--silent', 'test:e2e']],
 ];
@@ -28,6 +45,9 @@ function summary() {
   const skipped = (unit?.numPendingTests ?? 0) + (unit?.numTodoTests ?? 0) + (e2e?.skipped ?? 0);
   return { passed, failed, skipped };
 }
+
+// Tests run under Node: undo an Electron build of the native module left by `npm start`.
+ensureNodeBuild();
 
 for (const [name, args] of steps) {
   const started = Date.now();

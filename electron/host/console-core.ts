@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { HostKind } from '../../shared/contract';
 import { CityBootstrap } from '../services/city/city-bootstrap';
+import { CityImportService } from '../services/city/city-import-service';
 import { CityService } from '../services/city/city-service';
 import type { CityScale } from '../services/city/generator/scale';
 import { SettingsService } from '../services/settings/settings-service';
@@ -51,6 +52,13 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     onStatus: (status) => events.emit('city.statusChanged', status),
     onProgress: (progress) => events.emit('city.generationProgress', progress),
   });
+  const imports = new CityImportService({
+    store,
+    city,
+    bootstrap,
+    log,
+    onProgress: (progress) => events.emit('city.importProgress', progress),
+  });
   const settings = new SettingsService(options.dataDir, log, (next) => events.emit('settings.changed', next));
 
   const handlers: Handlers = {
@@ -58,6 +66,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'city.getOutline': () => city.getOutline(),
     'city.getStatus': () => bootstrap.getStatus(),
     'city.getBoundaries': ({ level }) => city.getBoundaries(level),
+    'city.importFile': (request) => imports.importFile(request),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
   };

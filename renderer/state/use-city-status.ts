@@ -40,13 +40,15 @@ export function useCityStatus(): CityState {
   }, [api, connection]);
 
   const framed = status?.framed ?? false;
+  const revision = status?.revision ?? 0;
   useEffect(() => {
     if (!framed) return;
     Promise.all([api.city.getBoundaries({ level: 'county' }), api.city.getBoundaries({ level: 'L1' })]).then(
       setBoundaries,
       (error: unknown) => console.error('gridline: city.getBoundaries failed', error),
     );
-  }, [api, framed]);
+    // A new revision (an import replaced the city) reloads them.
+  }, [api, framed, revision]);
 
   return { status, progress, boundaries };
 }

@@ -16,6 +16,9 @@ import {
   cityStatusSchema,
   emptyInput,
   generationProgressSchema,
+  importProgressSchema,
+  importRequestSchema,
+  importResultSchema,
   settingsPatchSchema,
   settingsSchema,
 } from './schemas';
@@ -68,6 +71,21 @@ export const invokeContract = {
     example: { level: 'L1' },
     invalidExamples: [...notObjects, {}, { level: 'L9' }, { level: 'L1', extra: true }, { level: ['L1'] }],
   }),
+  'city.importFile': invoke({
+    summary: "Imports a deployment's grids (replacing the city) or appends workers, cameras, sensors or tickets.",
+    input: importRequestSchema,
+    output: importResultSchema,
+    example: { path: '/data/zhengzhou/grids.geojson', kind: 'grids', crs: 'GCJ-02' },
+    invalidExamples: [
+      ...notObjects,
+      {},
+      { path: '', kind: 'grids', crs: 'WGS-84' },
+      { path: '/x.csv', kind: 'bridges', crs: 'WGS-84' },
+      { path: '/x.csv', kind: 'tickets', crs: 'BD-09' },
+      { path: 'x'.repeat(5000), kind: 'tickets', crs: 'WGS-84' },
+      { path: '/x.csv', kind: 'tickets', crs: 'WGS-84', overwrite: true },
+    ],
+  }),
   'settings.get': invoke({
     summary: 'The console-wide settings (shared by every window).',
     input: emptyInput,
@@ -93,12 +111,17 @@ export const eventContract = {
   'city.statusChanged': event({
     summary: 'The city became ready, got its grids, or failed to generate.',
     payload: cityStatusSchema,
-    example: { state: 'generating', framed: true, scale: 'full' },
+    example: { state: 'generating', framed: true, scale: 'full', revision: 0 },
   }),
   'city.generationProgress': event({
     summary: 'Progress of the default city generation (phase, fraction, ETA).',
     payload: generationProgressSchema,
     example: { phase: 'tickets', fraction: 0.5, phaseDone: 10, phaseTotal: 20, elapsedSeconds: 30, etaSeconds: 30 },
+  }),
+  'city.importProgress': event({
+    summary: 'Progress of an import (bytes read for CSV, features for GeoJSON).',
+    payload: importProgressSchema,
+    example: { kind: 'tickets', phase: 'reading', done: 1024, total: 4096 },
   }),
 } as const satisfies Record<EventName, EventEntry>;
 

@@ -10,6 +10,8 @@ export const CONTRACT_ERROR_CODES = [
   'malformed-message',
   /** The caller is not who the host accepts (wrong sender frame, no token). */
   'unauthorized',
+  /** Understood but refused: bad data in an import, or a state that does not allow it now. The message says why. */
+  'refused',
   /** The handler failed; details are in the host's log, not in the reply. */
   'internal',
   /** The connection to the host is down. */

@@ -7,10 +7,16 @@ export const INVOKE_NAMES = [
   'city.getOutline',
   'city.getStatus',
   'city.getBoundaries',
+  'city.importFile',
   'settings.get',
   'settings.update',
 ] as const;
-export const EVENT_NAMES = ['settings.changed', 'city.statusChanged', 'city.generationProgress'] as const;
+export const EVENT_NAMES = [
+  'settings.changed',
+  'city.statusChanged',
+  'city.generationProgress',
+  'city.importProgress',
+] as const;
 
 export type InvokeName = (typeof INVOKE_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -1,5 +1,6 @@
 /** Runtime schemas of the values that cross the contract. Types are inferred from them, never written twice. */
 import { z } from 'zod';
+import { IMPORT_CRSES, IMPORT_KINDS } from '../domain/city-import';
 import { LANGUAGES } from '../domain/language';
 
 export const emptyInput = z.strictObject({});
@@ -70,6 +71,8 @@ export const cityStatusSchema = z.strictObject({
   scale: z.enum(['full', 'medium', 'small', 'imported']),
   message: z.string().optional(),
   progress: generationProgressSchema.optional(),
+  /** Goes up whenever the city data is replaced (an import), so views know to reload it. */
+  revision: z.number().int().nonnegative(),
 });
 export type CityStatus = z.infer<typeof cityStatusSchema>;
 
@@ -91,3 +94,27 @@ export const boundariesSchema = z.strictObject({
   featureStarts: z.instanceof(Uint32Array),
 });
 export type Boundaries = z.infer<typeof boundariesSchema>;
+
+export const importRequestSchema = z.strictObject({
+  /** A file on the machine that runs the console's main process. */
+  path: z.string().min(1).max(4096),
+  kind: z.enum(IMPORT_KINDS),
+  crs: z.enum(IMPORT_CRSES),
+});
+
+export const importResultSchema = z.strictObject({
+  kind: z.enum(IMPORT_KINDS),
+  rows: z.number().int().nonnegative(),
+  inserted: z.number().int().nonnegative(),
+  replaced: z.boolean().optional(),
+  seconds: z.number().nonnegative(),
+});
+export type ImportResult = z.infer<typeof importResultSchema>;
+
+export const importProgressSchema = z.strictObject({
+  kind: z.enum(IMPORT_KINDS),
+  phase: z.string().max(64),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative().optional(),
+});
+export type ImportProgressData = z.infer<typeof importProgressSchema>;

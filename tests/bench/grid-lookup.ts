@@ -12,6 +12,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCity } from '../../electron/services/city/generator/generate-city';
+import { CITY_SCALES } from '../../electron/services/city/generator/scale';
 import {
   buildGridIndex,
   LOCATION_STRIDE,
@@ -19,14 +20,28 @@ import {
   naiveLocate,
 } from '../../electron/services/city/grid-index';
 import { openStore, type Store } from '../../electron/services/store/store';
+import { Random } from '../../electron/services/city/generator/random';
+
+/** The generator's seeded PRNG, as a plain function: the same points on every run and machine. */
+const seededRandom = (seed: number): (() => number) => {
+  const random = new Random(seed);
+  return () => random.next();
+};
 
 const { values } = parseArgs({
   options: {
     'data-dir': { type: 'string' },
     points: { type: 'string', default: '2000000' },
     'naive-seconds': { type: 'string', default: '2' },
+    // Without --data-dir, the city generated for the run: full (the figure that counts) or small (CI's smoke run).
+    scale: { type: 'string', default: 'full' },
   },
 });
+const scale =
+  CITY_SCALES.find((known) => known === values.scale) ??
+  ((): never => {
+    throw new Error(`--scale must be one of ${CITY_SCALES.join(', ')}`);
+  })();
 const pointCount = Number(values.points);
 const naiveSeconds = Number(values['naive-seconds']);
 if (!(Number.isInteger(pointCount) && pointCount > 0 && naiveSeconds > 0)) {
@@ -37,17 +52,6 @@ const log = (message: string): void => {
   process.stderr.write(`[grid-lookup] ${message}\n`);
 };
 
-/** mulberry32: the same points on every run and machine. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let z = Math.imul(s ^ (s >>> 15), 1 | s);
-    z = (z + Math.imul(z ^ (z >>> 7), 61 | z)) ^ z;
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function openCity(): Promise<{ store: Store; cleanup: () => void }> {
   const dataDir = values['data-dir'];
   if (dataDir !== undefined) {
@@ -55,7 +59,7 @@ async function openCity(): Promise<{ store: Store; cleanup: () => void }> {
     return { store, cleanup: () => store.close() };
   }
   const dir = mkdtempSync(join(tmpdir(), 'gridline-bench-'));
-  log(`no --data-dir: generating a full city (seed 1) in ${dir}`);
+  log(`no --data-dir: generating a ${scale} city (seed 1) in ${dir}`);
   const store = openStore(dir);
   const cleanup = (): void => {
     store.close();
@@ -64,7 +68,7 @@ async function openCity(): Promise<{ store: Store; cleanup: () => void }> {
   let lastReport = 0;
   try {
     await generateCity(store, {
-      scale: 'full',
+      scale,
       seed: 1,
       onProgress: (progress) => {
         if (Date.now() - lastReport < 2000) return;
@@ -109,7 +113,7 @@ try {
     east = Math.max(east, bbox[2]);
     north = Math.max(north, bbox[3]);
   }
-  const random = seeded(1);
+  const random = seededRandom(1);
   const lngs = new Float64Array(pointCount);
   const lats = new Float64Array(pointCount);
   for (let i = 0; i < pointCount; i++) {

@@ -47,14 +47,14 @@ export class CityBootstrap {
   constructor(private readonly options: CityBootstrapOptions) {
     const state = cityState(options.store);
     if (state === 'complete') {
-      this.status = { state: 'ready', framed: true, scale: this.storedScale() };
+      this.status = { state: 'ready', framed: true, scale: this.storedScale(), revision: 0 };
       this.settled = Promise.resolve();
       return;
     }
-    this.status = { state: 'generating', framed: false, scale: options.scale };
+    this.status = { state: 'generating', framed: false, scale: options.scale, revision: 0 };
     options.log.info('city.generation-started', { scale: options.scale, interrupted: state === 'partial' });
     this.settled = (options.workerScript ? this.runInWorker(options.workerScript) : this.runInline()).then(
-      () => this.setStatus({ state: 'ready', framed: true, scale: options.scale }),
+      () => this.setStatus({ ...this.status, state: 'ready', framed: true }),
       (error: unknown) => {
         if (this.abort.signal.aborted) return;
         options.log.error('city.generation-failed', { error: String(error), stack: (error as Error)?.stack });
@@ -86,6 +86,11 @@ export class CityBootstrap {
     return this.status.state === 'generating' && this.lastProgress
       ? { ...this.status, progress: this.lastProgress }
       : this.status;
+  }
+
+  /** An import replaced the city: views reload it. */
+  cityReplaced(): void {
+    this.setStatus({ state: 'ready', framed: true, scale: 'imported', revision: this.status.revision + 1 });
   }
 
   private storedScale(): CityScale | 'imported' {

@@ -9,6 +9,7 @@ import type { Language } from '../../../shared/domain/language';
 import { createBoundariesLayer } from '../../map/layers/boundaries/boundaries-layer';
 import { createCityOutlineLayer } from '../../map/layers/city-outline/city-outline-layer';
 import { MapView } from '../../map/map-view';
+import { CityImportDialog } from '../../panels/city-import/city-import-dialog';
 import { CityProgress } from '../../panels/city-progress/city-progress';
 import { DataNote } from '../../panels/data-note/data-note';
 import { StatusBar } from '../../panels/status-bar/status-bar';
@@ -27,6 +28,7 @@ export function AppShell({ role }: { role: ViewRole }) {
   const [outline, setOutline] = useState<CityOutline>();
   const [failure, setFailure] = useState<string>();
   const [noteOpen, setNoteOpen] = useState(false);
+  const [importOpen, setImportOpen] = useState(false);
   const city = useCityStatus();
   const cityState = city.status?.state;
   useEffect(() => {
@@ -74,6 +76,9 @@ export function AppShell({ role }: { role: ViewRole }) {
         <span className="role" data-testid="view-role">
           {t(`role.${role}`)}
         </span>
+        <button type="button" onClick={() => setImportOpen(true)} data-testid="import-open">
+          {t('cityImport.open')}
+        </button>
         <button
           type="button"
           className="language-switch"
@@ -106,6 +111,7 @@ export function AppShell({ role }: { role: ViewRole }) {
             {t('app.failed', { message: failure })}
           </p>
         )}
+        {importOpen && <CityImportDialog onClose={() => setImportOpen(false)} />}
         {noteOpen && outline && (
           <DataNote
             outline={outline}

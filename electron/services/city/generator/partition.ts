@@ -5,7 +5,8 @@
  * out as several polygons. Density decides where the seeds are, so cells are small where many people live.
  */
 import { Delaunay } from 'd3-delaunay';
-import { intersection, type Geom } from 'polygon-clipping';
+// Default import: the package is CommonJS, whose named exports Node's ESM loader cannot see.
+import polygonClipping, { type Geom } from 'polygon-clipping';
 import type { LngLat } from '../../../../shared/geo/types';
 
 /** A polygon set: polygons → rings (outer first) → closed rings of [lng, lat]. */
@@ -35,6 +36,6 @@ export function partitionPolygons(parent: MultiPolygonRings, seeds: readonly Lng
   const subject = parent as unknown as Geom;
   return seeds.map((_, i) => {
     const cell = voronoi.cellPolygon(i) as [number, number][] | null;
-    return cell ? (intersection(subject, [cell])) : [];
+    return cell ? polygonClipping.intersection(subject, [cell]) : [];
   });
 }

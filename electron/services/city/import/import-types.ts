@@ -2,12 +2,9 @@
 import type { CityOutline } from '../../../../shared/contract';
 import type { Logger } from '../../../host/logger';
 
-export const IMPORT_KINDS = ['grids', 'workers', 'cameras', 'sensors', 'tickets'] as const;
-export type ImportKind = (typeof IMPORT_KINDS)[number];
+import type { ImportCrs, ImportKind } from '../../../../shared/domain/city-import';
 
-/** Datums a source file may declare. CGCS2000 equals WGS-84 at map precision (centimetres); GCJ-02 is converted. */
-export const IMPORT_CRSES = ['WGS-84', 'CGCS2000', 'GCJ-02'] as const;
-export type ImportCrs = (typeof IMPORT_CRSES)[number];
+export { IMPORT_CRSES, IMPORT_KINDS, type ImportCrs, type ImportKind } from '../../../../shared/domain/city-import';
 
 /**
  * Progress of a running import. Phases: `reading` (CSV: `done`/`total` are bytes of the file, so a bar can show a

@@ -5,6 +5,10 @@ import { ContractError, type AppInfo, type CityOutline, type Settings } from '..
 
 const context = { host: 'web' as const, client: 'web-1' };
 
+const notUsedHere = (): never => {
+  throw new Error('not used in these tests');
+};
+
 function setup(overrides: Partial<Handlers> = {}) {
   const log = createMemoryLogger();
   const handlers: Handlers = {
@@ -17,10 +21,9 @@ function setup(overrides: Partial<Handlers> = {}) {
     'city.getOutline': vi.fn((): CityOutline => {
       throw new Error('disk on fire at /secret/path');
     }),
-    'city.getStatus': vi.fn(() => ({ state: 'ready' as const, framed: true, scale: 'small' as const })),
-    'city.getBoundaries': vi.fn(() => {
-      throw new Error('not used here');
-    }),
+    'city.getStatus': vi.fn(() => ({ state: 'ready' as const, framed: true, scale: 'small' as const, revision: 0 })),
+    'city.getBoundaries': vi.fn(notUsedHere),
+    'city.importFile': vi.fn(notUsedHere),
     'settings.get': vi.fn(() => ({ language: 'zh-CN' as const })),
     'settings.update': vi.fn((patch: Partial<Settings>) => ({ language: patch.language ?? 'zh-CN' })),
     ...overrides,

@@ -10,21 +10,17 @@ import {
 import type { GridGeometry, GridLevel } from '../../../../../electron/services/city/grid-model';
 import { flatBBox, flattenPolygons } from '../../../../../shared/geo/polygon-blob';
 import type { BBox, LngLat } from '../../../../../shared/geo/types';
+import { Random } from '../../../../../electron/services/city/generator/random';
 
-/** mulberry32: small, seeded, the same points on every run. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let z = Math.imul(s ^ (s >>> 15), 1 | s);
-    z = (z + Math.imul(z ^ (z >>> 7), 61 | z)) ^ z;
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The generator's seeded PRNG, as a plain function: the same points on every run and machine. */
+const seededRandom = (seed: number): (() => number) => {
+  const random = new Random(seed);
+  return () => random.next();
+};
 
 /** [lng0, lat0, lng1, lat1, …] uniform in `bbox`. */
 function randomPoints(count: number, bbox: BBox, seed: number): Float64Array {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const points = new Float64Array(count * 2);
   for (let i = 0; i < count; i++) {
     points[i * 2] = bbox[0] + (bbox[2] - bbox[0]) * random();
@@ -35,7 +31,7 @@ function randomPoints(count: number, bbox: BBox, seed: number): Float64Array {
 
 /** Points on vertices and edges of random grids, exactly or nudged by 1e-15° to 1e-5°: where rasters go wrong. */
 function boundaryPoints(grids: readonly GridGeometry[], count: number, seed: number): Float64Array {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const nudges = [0, 0, 1e-15, 1e-13, 1e-11, 1e-9, 1e-7, 1e-5];
   const points = new Float64Array(count * 2);
   for (let k = 0; k < count; k++) {
@@ -119,7 +115,7 @@ const CELLS = 5;
  * get four micro grids each; the two rural L1s have none. Exclusive octagons are scattered over everything.
  */
 function syntheticCity(seed: number): SyntheticCity {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const grids: GridGeometry[] = [];
   let nextId = 1;
   const add = (level: GridLevel, parentId: number | null, polygons: Ring[][]): GridGeometry => {
