@@ -30,7 +30,8 @@ function start(): void {
     host: 'electron',
     version: app.getVersion(),
     cityScale: config.cityScale,
-    generationWorker: join(__dirname, 'generation-worker.cjs'),
+    // Unpacked from the asar archive when packaged (electron-builder.yml: asarUnpack).
+    generationWorker: join(__dirname.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1'), 'generation-worker.cjs'),
   });
 
   hardenSession(session.defaultSession);

@@ -10,6 +10,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../host/config';
+import { deepestGrid } from '../services/city/city-import-service';
 import { CityService } from '../services/city/city-service';
 import { cityStats } from '../services/city/city-stats';
 import { buildGridIndex, loadGridGeometries } from '../services/city/grid-index';
@@ -89,13 +90,7 @@ async function main(argv: string[]): Promise<void> {
           kind,
           crs,
           cityOutline: new CityService(resolve('resources')).getOutline(),
-          // The deepest grid of the hierarchy: a micro-grid where there is one, else the L3 grid.
-          locate: index
-            ? (lng, lat) => {
-                const { micro, l3 } = index.locate(lng, lat);
-                return micro >= 0 ? micro : l3;
-              }
-            : undefined,
+          locate: index ? deepestGrid(index) : undefined,
           onProgress: (progress) => {
             if (Date.now() - lastLine < 1000) return;
             lastLine = Date.now();

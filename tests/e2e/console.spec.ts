@@ -1,22 +1,6 @@
-import { PNG } from 'pngjs';
 import { OUTLINE_LINE_COLOR } from '../../renderer/map/layers/city-outline/city-outline-layer';
 import { expect, test } from './fixtures';
-
-/** Pixels within `tolerance` of `color` on every channel. */
-function countPixelsNear(png: Buffer, color: readonly number[], tolerance = 40): number {
-  const { data } = PNG.sync.read(png);
-  let count = 0;
-  for (let i = 0; i < data.length; i += 4) {
-    if (
-      Math.abs(data[i]! - color[0]!) <= tolerance &&
-      Math.abs(data[i + 1]! - color[1]!) <= tolerance &&
-      Math.abs(data[i + 2]! - color[2]!) <= tolerance
-    ) {
-      count++;
-    }
-  }
-  return count;
-}
+import { countPixelsNear } from './pixels';
 
 test('opens on the city map with the outline drawn and Chinese UI text', async ({
   openConsole,

@@ -1,24 +1,9 @@
-import { PNG } from 'pngjs';
 import { BOUNDARY_STYLE } from '../../renderer/map/layers/boundaries/boundaries-layer';
 import { expect, test } from './fixtures';
+import { countPixelsNear } from './pixels';
 
 // Medium scale (about 1/10 of Zhengzhou) takes long enough that the progress card is there to see.
 test.use({ cityScale: 'medium' });
-
-function countNear(png: Buffer, [r, g, b]: readonly number[], tolerance = 45): number {
-  const { data } = PNG.sync.read(png);
-  let count = 0;
-  for (let i = 0; i < data.length; i += 4) {
-    if (
-      Math.abs(data[i]! - r!) <= tolerance &&
-      Math.abs(data[i + 1]! - g!) <= tolerance &&
-      Math.abs(data[i + 2]! - b!) <= tolerance
-    ) {
-      count++;
-    }
-  }
-  return count;
-}
 
 test('on an empty data directory: the outline at once, a progress bar with phase and ETA, then the city', async ({
   openConsole,
@@ -39,7 +24,7 @@ test('on an empty data directory: the outline at once, a progress bar with phase
   const map = await page.getByTestId('map').screenshot();
   await testInfo.attach('city-ready', { body: map, contentType: 'image/png' });
   await page.screenshot({ path: testInfo.outputPath('first-start-ready.png') });
-  expect(countNear(map, BOUNDARY_STYLE.county.color)).toBeGreaterThan(300);
+  expect(countPixelsNear(map, BOUNDARY_STYLE.county.color)).toBeGreaterThan(300);
 
   await page.getByTestId('data-source').click();
   await expect(page.getByTestId('data-note-synthetic')).toContainText('合成');

@@ -8,8 +8,18 @@ import type { Logger } from '../../host/logger';
 import type { Store } from '../store/store';
 import type { CityBootstrap } from './city-bootstrap';
 import type { CityService } from './city-service';
-import { buildGridIndex, loadGridGeometries, type GridIndex } from './grid-index';
+import { buildGridIndex, loadGridGeometries, LOCATION_SLOTS, LOCATION_STRIDE, type GridIndex } from './grid-index';
 import { ImportError, importCityFile } from './import';
+
+/** Point → the deepest grid of the hierarchy there: its micro-grid where there is one, else its L3 grid (-1: none). */
+export function deepestGrid(index: GridIndex): (lng: number, lat: number) => number {
+  const out = new Int32Array(LOCATION_STRIDE);
+  return (lng, lat) => {
+    index.locateInto(lng, lat, out);
+    const micro = out[LOCATION_SLOTS.micro]!;
+    return micro >= 0 ? micro : out[LOCATION_SLOTS.L3]!;
+  };
+}
 
 /** Progress events at most this often: an import of millions of rows must not flood the windows. */
 const PROGRESS_INTERVAL_MS = 250;
@@ -46,12 +56,7 @@ export class CityImportService {
         crs: request.crs,
         cityOutline: this.deps.city.getOutline(),
         log: this.deps.log,
-        locate: locator
-          ? (lng, lat) => {
-              const { micro, l3 } = locator.locate(lng, lat);
-              return micro >= 0 ? micro : l3;
-            }
-          : undefined,
+        locate: locator ? deepestGrid(locator) : undefined,
         onProgress: (progress) => {
           const now = Date.now();
           if (now - last < PROGRESS_INTERVAL_MS) return;

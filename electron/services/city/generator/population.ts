@@ -2,6 +2,7 @@
  * Grid workers, cameras and lifeline sensors of the default city, placed where the grids and the density say they
  * belong. Rows are produced as plain tuples ready for the store's prepared inserts.
  */
+import { flatContains } from '../../../../shared/geo/polygon-blob';
 import type { LngLat } from '../../../../shared/geo/types';
 import type { GeneratedGrid } from './grids';
 import { pointInside } from './grids';
@@ -76,22 +77,9 @@ function leafAt(l3: GeneratedGrid, point: LngLat, microByL3: Map<number, Generat
   for (const micro of microByL3.get(l3.id) ?? []) {
     const [west, south, east, north] = micro.bbox;
     if (point[0] < west || point[0] > east || point[1] < south || point[1] > north) continue;
-    if (pointInsideShape(micro, point)) return micro;
+    if (flatContains(micro.flat, point[0], point[1])) return micro;
   }
   return l3;
-}
-
-function pointInsideShape(grid: GeneratedGrid, [lng, lat]: LngLat): boolean {
-  const { coords, ringStarts } = grid.flat;
-  let inside = false;
-  for (let i = ringStarts[0]!, j = ringStarts[1]! - 1; i < ringStarts[1]!; j = i++) {
-    const xi = coords[i * 2]!;
-    const yi = coords[i * 2 + 1]!;
-    const xj = coords[j * 2]!;
-    const yj = coords[j * 2 + 1]!;
-    if (yi > lat !== yj > lat && lng < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
 }
 
 /** Places points by population (per L3 grid) and reports the leaf grid each lands in. */
@@ -190,7 +178,7 @@ class LeafLocator {
 
   locate(point: LngLat): GeneratedGrid | undefined {
     const candidates = this.buckets.get(LeafLocator.cell(point[0]) * 100_000 + LeafLocator.cell(point[1])) ?? [];
-    return candidates.find((grid) => pointInsideShape(grid, point));
+    return candidates.find((grid) => flatContains(grid.flat, point[0], point[1]));
   }
 }
 

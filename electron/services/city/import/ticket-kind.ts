@@ -1,27 +1,16 @@
 /** Tickets files: channel and category by code, status by code or name, ISO times, the grid at the point. */
+import { TICKET_STATUSES } from '../../../../shared/domain/channels';
 import type { CsvRow } from './csv-fields';
 import type { CsvKind } from './csv-import';
 import { ImportProblem } from './import-error';
 import { loadCodeIds } from './store-lookups';
 
-/** Status codes as stored (the comment on the tickets table in migration 0001): the index is the code. */
-export const TICKET_STATUS_NAMES = [
-  'reported',
-  'dispatched',
-  'accepted',
-  'handling',
-  'resolved',
-  'feedback',
-  'evaluated',
-  'reopened',
-] as const;
-
 function readStatus(row: CsvRow): number {
   const text = row.required('status');
-  if (/^\d+$/.test(text) && Number(text) < TICKET_STATUS_NAMES.length) return Number(text);
-  const code = (TICKET_STATUS_NAMES as readonly string[]).indexOf(text.toLowerCase());
+  if (/^\d+$/.test(text) && Number(text) < TICKET_STATUSES.length) return Number(text);
+  const code = (TICKET_STATUSES as readonly string[]).indexOf(text.toLowerCase());
   if (code >= 0) return code;
-  throw new ImportProblem(`unknown status "${text}" (expected 0–7 or one of ${TICKET_STATUS_NAMES.join(', ')})`);
+  throw new ImportProblem(`unknown status "${text}" (expected 0–7 or one of ${TICKET_STATUSES.join(', ')})`);
 }
 
 function codeId(ids: Map<string, number>, row: CsvRow, column: string, table: string): number {
