@@ -1,6 +1,7 @@
 // Bundles the main process, the preload and the web host with esbuild into dist/. The preload must be a single
 // CommonJS file (sandboxed preloads cannot import); main and web host are bundled too so they start fast and ship
 // without their TypeScript sources. Native and Electron modules stay external.
+import { writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
@@ -26,3 +27,6 @@ await Promise.all([
     }),
   ),
 ]);
+
+// `npm start` rebuilds only when a source is newer than this stamp (the renderer is built first, by vite).
+writeFileSync('dist/.build-stamp', `${new Date().toISOString()}\n`);

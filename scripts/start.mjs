@@ -3,7 +3,7 @@
 // the URL with its access token. `npm run web` (--web) always serves to the browser. Other flags pass through
 // (--data-dir, --port, --host, --allow-origin).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ensureElectronBuild, ensureNodeBuild } from './native-modules.mjs';
@@ -41,7 +41,6 @@ function buildIfStale() {
       process.exit(1);
     }
   }
-  writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }
 
 /** The Electron binary's path, or the reason the desktop window cannot open here. */

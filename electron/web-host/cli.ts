@@ -22,11 +22,15 @@ async function main(): Promise<void> {
   if (!existsSync(join(paths.rendererDir, 'index.html'))) {
     throw new ConfigError(`the renderer is not built (${paths.rendererDir}); run: npm run build`);
   }
+  const worker = join(paths.root, 'dist', 'web-host', 'generation-worker.cjs');
   const core = createConsoleCore({
     dataDir: config.dataDir,
     resourcesDir: paths.resourcesDir,
     host: 'web',
     version: paths.version,
+    cityScale: config.cityScale,
+    // Under tsx (no bundle) the city is generated on the main thread instead.
+    generationWorker: existsSync(worker) ? worker : undefined,
   });
   const host = await startWebHost({
     core,

@@ -52,7 +52,11 @@ export class CityBootstrap {
       return;
     }
     this.status = { state: 'generating', framed: false, scale: options.scale, revision: 0 };
-    options.log.info('city.generation-started', { scale: options.scale, interrupted: state === 'partial' });
+    options.log.info('city.generation-started', {
+      scale: options.scale,
+      interrupted: state === 'partial',
+      thread: options.workerScript ? 'worker' : 'main',
+    });
     this.settled = (options.workerScript ? this.runInWorker(options.workerScript) : this.runInline()).then(
       () => this.setStatus({ ...this.status, state: 'ready', framed: true }),
       (error: unknown) => {
