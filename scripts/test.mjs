@@ -10,7 +10,7 @@ const steps = [
   ['format', ['run', '--silent', 'format:check']],
   ['unit tests', ['run', '--silent', 'test:unit']],
   [
-    'benchmarks at small size',
+    'grid-lookup benchmark at small size',
     [
       'run',
       '--silent',
@@ -25,6 +25,7 @@ const steps = [
       '0.5',
     ],
   ],
+  ['heatmap benchmark at small size', ['run', '--silent', 'bench', '--', 'heatmap', '--scale', 'small']],
   ['build', ['run', '--silent', 'build']],
   ['end-to-end tests', ['run', '--silent', 'test:e2e']],
 ];

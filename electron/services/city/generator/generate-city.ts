@@ -11,6 +11,7 @@ import { encodePolygonBlob } from '../../../../shared/geo/polygon-blob';
 import type { LngLat } from '../../../../shared/geo/types';
 import type { Store } from '../../store/store';
 import { CityService } from '../city-service';
+import { TicketBlockWriter } from '../../tickets/ticket-blocks';
 import { loadTaxonomy, type CityTaxonomy } from '../taxonomy-loader';
 import { generateGrids, type GeneratedGrid } from './grids';
 import { generateCameras, generateSensors, generateWorkers } from './population';
@@ -78,6 +79,7 @@ export function cityState(store: Store): 'empty' | 'partial' | 'complete' {
 function wipeCity(store: Store): void {
   store.writer.transaction(() => {
     for (const table of [
+      'ticket_blocks',
       'tickets',
       'sensors',
       'cameras',
@@ -199,6 +201,7 @@ export async function generateCity(store: Store, options: GenerateOptions): Prom
       );
     }
   });
+  const blocks = new TicketBlockWriter(new Map(taxonomy.categoryRows.map((row) => [row.id, row.code])));
   let tickets = 0;
   for (const batch of generateTickets({
     total: counts.tickets,
@@ -209,6 +212,9 @@ export async function generateCity(store: Store, options: GenerateOptions): Prom
     random: random.fork(5),
   })) {
     insertBatch(batch);
+    for (let i = 0; i < batch.size; i++) {
+      blocks.add(batch.reported[i]!, batch.lng[i]!, batch.lat[i]!, batch.channel[i]!, batch.category[i]!);
+    }
     tickets += batch.size;
     report('tickets', tickets, counts.tickets);
     await yieldToEventLoop();
@@ -216,6 +222,7 @@ export async function generateCity(store: Store, options: GenerateOptions): Prom
   finishPhase('tickets');
 
   report('finishing', 0, 1);
+  blocks.write(store);
   db.pragma('optimize');
   const seconds = (Date.now() - started) / 1000;
   const setMeta = db.prepare('INSERT OR REPLACE INTO city_meta (key, value) VALUES (?, ?)');

@@ -16,7 +16,7 @@ import type { ImportCrs, ImportProgress } from './import-types';
 import type { PolygonIndex } from './polygon-index';
 
 /** Emptied by a grids import, children before parents (foreign keys). */
-const REPLACED_TABLES = ['tickets', 'workers', 'cameras', 'sensors', 'grids', 'counties'] as const;
+const REPLACED_TABLES = ['ticket_blocks', 'tickets', 'workers', 'cameras', 'sensors', 'grids', 'counties'] as const;
 const PROGRESS_STEP = 1000;
 
 export interface GridsResult {
