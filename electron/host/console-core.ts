@@ -65,7 +65,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'app.getInfo': () => ({ name: 'Gridline', version: options.version, host: options.host, startedAt }),
     'city.getOutline': () => city.getOutline(),
     'city.getStatus': () => bootstrap.getStatus(),
-    'city.getBoundaries': ({ level }) => city.getBoundaries(level),
+    'city.getBoundaries': ({ level, labels }) => city.getBoundaries(level, labels),
     'city.importFile': (request) => imports.importFile(request),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),

@@ -18,6 +18,8 @@ export interface MapViewProps {
   label: string;
   onReady: () => void;
   onError: (error: Error) => void;
+  /** The zoom, rounded to half levels (layers switch detail on it). */
+  onZoom?: (zoom: number) => void;
 }
 
 const FIT_PADDING_PX = 32;
@@ -25,7 +27,7 @@ const FIT_PADDING_PX = 32;
 // maplibre finds its worker beside its own module only under http(s); the bundled copy works under every host.
 setWorkerUrl(new URL(maplibreWorkerUrl, document.baseURI).href);
 
-export function MapView({ bounds, layers, label, onReady, onError }: MapViewProps) {
+export function MapView({ bounds, layers, label, onReady, onError, onZoom }: MapViewProps) {
   const container = useRef<HTMLDivElement>(null);
   const overlay = useRef<MapboxOverlay>(null);
   const initialLayers = useRef(layers);
@@ -40,6 +42,8 @@ export function MapView({ bounds, layers, label, onReady, onError }: MapViewProp
       bounds: [west, south, east, north],
       fitBoundsOptions: { padding: FIT_PADDING_PX },
       attributionControl: false,
+      // The view lives in the URL hash (#zoom/lat/lng): a wall display or a test can open straight onto a place.
+      hash: true,
       localIdeographFontFamily: "'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif",
     });
     map.addControl(new NavigationControl({ showCompass: true }), 'top-right');
@@ -69,12 +73,15 @@ export function MapView({ bounds, layers, label, onReady, onError }: MapViewProp
       announce();
     });
     map.on('error', (event) => onError(new Error(event.error.message)));
+    const reportZoom = (): void => onZoom?.(Math.round(map.getZoom() * 2) / 2);
+    map.on('zoom', reportZoom);
+    map.once('load', reportZoom);
     return () => {
       overlay.current = null;
       map.removeControl(deck);
       map.remove();
     };
-  }, [bounds, onReady, onError]);
+  }, [bounds, onReady, onError, onZoom]);
 
   useEffect(() => {
     overlay.current?.setProps({ layers });

@@ -43,9 +43,9 @@ export function useCityStatus(): CityState {
   const revision = status?.revision ?? 0;
   useEffect(() => {
     if (!framed) return;
-    Promise.all([api.city.getBoundaries({ level: 'county' }), api.city.getBoundaries({ level: 'L1' })]).then(
-      setBoundaries,
-      (error: unknown) => console.error('gridline: city.getBoundaries failed', error),
+    const levels = ['county', 'L1', 'L2', 'L3', 'micro', 'exclusive'] as const;
+    Promise.all(levels.map((level) => api.city.getBoundaries({ level }))).then(setBoundaries, (error: unknown) =>
+      console.error('gridline: city.getBoundaries failed', error),
     );
     // A new revision (an import replaced the city) reloads them.
   }, [api, framed, revision]);

@@ -65,11 +65,18 @@ export const invokeContract = {
     invalidExamples: [...notObjects, { state: 'ready' }],
   }),
   'city.getBoundaries': invoke({
-    summary: 'County-level or L1 boundaries as flat typed arrays, for the map.',
-    input: z.strictObject({ level: boundaryLevelSchema }),
+    summary: 'Boundaries of one level (county, L1…micro, exclusive) as flat typed arrays, for the map.',
+    input: z.strictObject({ level: boundaryLevelSchema, labels: z.boolean().optional() }),
     output: boundariesSchema,
     example: { level: 'L1' },
-    invalidExamples: [...notObjects, {}, { level: 'L9' }, { level: 'L1', extra: true }, { level: ['L1'] }],
+    invalidExamples: [
+      ...notObjects,
+      {},
+      { level: 'L9' },
+      { level: 'L1', extra: true },
+      { level: ['L1'] },
+      { level: 'micro', labels: 'yes' },
+    ],
   }),
   'city.importFile': invoke({
     summary: "Imports a deployment's grids (replacing the city) or appends workers, cameras, sensors or tickets.",

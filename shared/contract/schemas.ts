@@ -76,7 +76,8 @@ export const cityStatusSchema = z.strictObject({
 });
 export type CityStatus = z.infer<typeof cityStatusSchema>;
 
-export const boundaryLevelSchema = z.enum(['county', 'L1']);
+/** County-level units, then the grid hierarchy from street (L1) down to micro-grids, and the exclusive overlays. */
+export const boundaryLevelSchema = z.enum(['county', 'L1', 'L2', 'L3', 'micro', 'exclusive']);
 export type BoundaryLevel = z.infer<typeof boundaryLevelSchema>;
 
 /**
@@ -86,6 +87,7 @@ export type BoundaryLevel = z.infer<typeof boundaryLevelSchema>;
 export const boundariesSchema = z.strictObject({
   level: boundaryLevelSchema,
   ids: z.instanceof(Int32Array),
+  /** Codes and names, only when asked for (`labels`): tens of thousands of strings are not sent by default. */
   codes: z.array(z.string()),
   names: z.array(z.string()),
   coords: z.instanceof(Float64Array),

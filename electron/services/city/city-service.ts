@@ -37,25 +37,23 @@ export class CityService {
     return this.outline;
   }
 
-  /** County-level or L1 boundaries, concatenated into flat typed arrays (empty until the grids exist). */
-  getBoundaries(level: BoundaryLevel): Boundaries {
+  /** One level's boundaries, concatenated into flat typed arrays (empty until the grids exist). */
+  getBoundaries(level: BoundaryLevel, labels = false): Boundaries {
     if (!this.store) throw new Error('CityService has no store');
-    const sql =
+    const rows = (
       level === 'county'
-        ? 'SELECT id, code, name, geometry FROM counties ORDER BY id'
-        : "SELECT id, code, name, geometry FROM grids WHERE level = 'L1' ORDER BY id";
-    const rows = this.store.reader().prepare(sql).all() as {
-      id: number;
-      code: string;
-      name: string;
-      geometry: Buffer;
-    }[];
+        ? this.store.reader().prepare('SELECT id, code, name, geometry FROM counties ORDER BY id').all()
+        : this.store
+            .reader()
+            .prepare('SELECT id, code, name, geometry FROM grids WHERE level = ? ORDER BY id')
+            .all(level)
+    ) as { id: number; code: string; name: string; geometry: Buffer }[];
     return {
       level,
       ...concatenate(rows.map((row) => decodePolygonBlob(row.geometry))),
       ids: Int32Array.from(rows, (row) => row.id),
-      codes: rows.map((row) => row.code),
-      names: rows.map((row) => row.name),
+      codes: labels ? rows.map((row) => row.code) : [],
+      names: labels ? rows.map((row) => row.name) : [],
     };
   }
 

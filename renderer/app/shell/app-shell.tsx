@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, CityOutline } from '../../../shared/contract';
 import type { Language } from '../../../shared/domain/language';
-import { createBoundariesLayer } from '../../map/layers/boundaries/boundaries-layer';
+import { BOUNDARY_ORDER, createBoundariesLayer } from '../../map/layers/boundaries/boundaries-layer';
 import { createCityOutlineLayer } from '../../map/layers/city-outline/city-outline-layer';
 import { MapView } from '../../map/map-view';
 import { CityImportDialog } from '../../panels/city-import/city-import-dialog';
@@ -35,13 +35,16 @@ export function AppShell({ role }: { role: ViewRole }) {
     if (cityState) markCityState(cityState);
   }, [cityState]);
 
+  const [zoom, setZoom] = useState(0);
   const layers = useMemo(
     () => [
-      // L1 under the counties, the city outline on top of both (its edge is theirs too).
-      ...[...city.boundaries].reverse().map((boundaries) => createBoundariesLayer({ boundaries })),
+      ...BOUNDARY_ORDER.flatMap((level) => city.boundaries.filter((boundaries) => boundaries.level === level)).map(
+        (boundaries) => createBoundariesLayer({ boundaries, zoom }),
+      ),
+      // The city outline on top: its edge is every outer boundary's too.
       ...(outline ? [createCityOutlineLayer({ outline })] : []),
     ],
-    [outline, city.boundaries],
+    [outline, city.boundaries, zoom],
   );
 
   useEffect(() => {
@@ -92,6 +95,7 @@ export function AppShell({ role }: { role: ViewRole }) {
       <main className="workspace">
         {outline && (
           <MapView
+            onZoom={setZoom}
             bounds={outline.bbox}
             layers={layers}
             label={t('map.label')}
