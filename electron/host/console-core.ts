@@ -10,6 +10,7 @@ import { CityService } from '../services/city/city-service';
 import type { CityScale } from '../services/city/generator/scale';
 import { SettingsService } from '../services/settings/settings-service';
 import { openStore } from '../services/store/store';
+import { TicketService } from '../services/tickets/ticket-service';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher';
 import { EventHub } from './event-hub';
 import { createFileLogger, type Logger } from './logger';
@@ -52,6 +53,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     onStatus: (status) => events.emit('city.statusChanged', status),
     onProgress: (progress) => events.emit('city.generationProgress', progress),
   });
+  const tickets = new TicketService(store, () => bootstrap.getStatus().state === 'ready');
   const imports = new CityImportService({
     store,
     city,
@@ -66,7 +68,13 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'city.getOutline': () => city.getOutline(),
     'city.getStatus': () => bootstrap.getStatus(),
     'city.getBoundaries': ({ level, labels }) => city.getBoundaries(level, labels),
-    'city.importFile': (request) => imports.importFile(request),
+    'city.importFile': async (request) => {
+      const result = await imports.importFile(request);
+      tickets.invalidate();
+      return result;
+    },
+    'tickets.getFilters': () => tickets.getFilters(),
+    'tickets.getHeatmap': (request) => tickets.getHeatmap(request),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
   };

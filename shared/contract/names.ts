@@ -8,6 +8,8 @@ export const INVOKE_NAMES = [
   'city.getStatus',
   'city.getBoundaries',
   'city.importFile',
+  'tickets.getFilters',
+  'tickets.getHeatmap',
   'settings.get',
   'settings.update',
 ] as const;

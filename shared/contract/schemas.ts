@@ -120,3 +120,35 @@ export const importProgressSchema = z.strictObject({
   total: z.number().nonnegative().optional(),
 });
 export type ImportProgressData = z.infer<typeof importProgressSchema>;
+
+export const heatmapRequestSchema = z
+  .strictObject({
+    /** Epoch seconds, inclusive. */
+    from: z.number().int().nonnegative(),
+    /** Epoch seconds, exclusive. */
+    to: z.number().int().nonnegative(),
+    /** Channel ids to include; all when absent. */
+    channels: z.array(z.number().int().min(0).max(31)).max(32).optional(),
+    /** Category groups (level-1 field index) to include; all when absent. */
+    categoryGroups: z.array(z.number().int().min(0).max(31)).max(32).optional(),
+  })
+  .refine((request) => request.to > request.from, { message: 'the window must end after it starts' });
+
+/** Non-empty heatmap bins: centres as [lng, lat] pairs and their ticket counts, as typed arrays. */
+export const heatmapSchema = z.strictObject({
+  positions: z.instanceof(Float32Array),
+  counts: z.instanceof(Uint32Array),
+  total: z.number().int().nonnegative(),
+  /** The largest bin count, for a stable colour scale. */
+  maxCount: z.number().int().nonnegative(),
+});
+export type Heatmap = z.infer<typeof heatmapSchema>;
+
+export const ticketFiltersSchema = z.strictObject({
+  /** Time span of the ticket history (epoch seconds); null when there are no tickets. */
+  first: z.number().int().nullable(),
+  last: z.number().int().nullable(),
+  channels: z.array(z.strictObject({ id: z.number().int(), name: z.string(), nameEn: z.string() })),
+  categoryGroups: z.array(z.strictObject({ group: z.number().int(), name: z.string(), nameEn: z.string() })),
+});
+export type TicketFilters = z.infer<typeof ticketFiltersSchema>;

@@ -21,8 +21,8 @@ export interface HeatmapQuery {
 
 export interface HeatmapBins {
   /** Indices of the non-empty bins (shared/domain/heatmap-grid.ts). */
-  cells: Uint32Array;
-  counts: Uint32Array;
+  cells: Uint32Array<ArrayBuffer>;
+  counts: Uint32Array<ArrayBuffer>;
   total: number;
 }
 

@@ -8,14 +8,17 @@ import type { AppInfo, CityOutline } from '../../../shared/contract';
 import type { Language } from '../../../shared/domain/language';
 import { BOUNDARY_ORDER, createBoundariesLayer } from '../../map/layers/boundaries/boundaries-layer';
 import { createCityOutlineLayer } from '../../map/layers/city-outline/city-outline-layer';
+import { createTicketHeatmapLayer } from '../../map/layers/ticket-heatmap/ticket-heatmap-layer';
 import { MapView } from '../../map/map-view';
 import { CityImportDialog } from '../../panels/city-import/city-import-dialog';
 import { CityProgress } from '../../panels/city-progress/city-progress';
 import { DataNote } from '../../panels/data-note/data-note';
 import { StatusBar } from '../../panels/status-bar/status-bar';
+import { TicketWindowPanel } from '../../panels/ticket-window/ticket-window-panel';
 import { markAppState, markCityState } from '../../state/app-state';
 import { useCityStatus } from '../../state/use-city-status';
 import { useSettings } from '../../state/use-settings';
+import { useTicketHeatmap } from '../../state/use-ticket-heatmap';
 import { useApi } from '../providers/connection-context';
 
 export type ViewRole = 'map';
@@ -36,15 +39,19 @@ export function AppShell({ role }: { role: ViewRole }) {
   }, [cityState]);
 
   const [zoom, setZoom] = useState(0);
+  const tickets = useTicketHeatmap(cityState === 'ready');
   const layers = useMemo(
     () => [
+      ...(tickets.heatmap
+        ? [createTicketHeatmapLayer({ heatmap: tickets.heatmap, weights: tickets.heatmap.weights })]
+        : []),
       ...BOUNDARY_ORDER.flatMap((level) => city.boundaries.filter((boundaries) => boundaries.level === level)).map(
         (boundaries) => createBoundariesLayer({ boundaries, zoom }),
       ),
       // The city outline on top: its edge is every outer boundary's too.
       ...(outline ? [createCityOutlineLayer({ outline })] : []),
     ],
-    [outline, city.boundaries, zoom],
+    [outline, city.boundaries, zoom, tickets.heatmap],
   );
 
   useEffect(() => {
@@ -114,6 +121,14 @@ export function AppShell({ role }: { role: ViewRole }) {
           <p className="placeholder failure" role="alert" data-testid="failure">
             {t('app.failed', { message: failure })}
           </p>
+        )}
+        {tickets.filters && tickets.window && (
+          <TicketWindowPanel
+            filters={tickets.filters}
+            window={tickets.window}
+            total={tickets.heatmap?.total}
+            onChange={tickets.setWindow}
+          />
         )}
         {importOpen && <CityImportDialog onClose={() => setImportOpen(false)} />}
         {noteOpen && outline && (
