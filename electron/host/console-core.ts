@@ -9,6 +9,7 @@ import { CityImportService } from '../services/city/city-import-service';
 import { CityService } from '../services/city/city-service';
 import type { CityScale } from '../services/city/generator/scale';
 import { SettingsService } from '../services/settings/settings-service';
+import { PointLayerService } from '../services/map/point-layer-service';
 import { openStore } from '../services/store/store';
 import { TicketService } from '../services/tickets/ticket-service';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher';
@@ -53,6 +54,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     onStatus: (status) => events.emit('city.statusChanged', status),
     onProgress: (progress) => events.emit('city.generationProgress', progress),
   });
+  const points = new PointLayerService(store);
   const tickets = new TicketService(store, () => bootstrap.getStatus().state === 'ready');
   const imports = new CityImportService({
     store,
@@ -73,6 +75,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       tickets.invalidate();
       return result;
     },
+    'map.getPoints': ({ layer }) => points.getPoints(layer),
     'tickets.getFilters': () => tickets.getFilters(),
     'tickets.getHeatmap': (request) => tickets.getHeatmap(request),
     'settings.get': () => settings.get(),

@@ -17,6 +17,8 @@ import {
   emptyInput,
   generationProgressSchema,
   heatmapRequestSchema,
+  pointLayerDataSchema,
+  pointLayerSchema,
   heatmapSchema,
   ticketFiltersSchema,
   importProgressSchema,
@@ -95,6 +97,13 @@ export const invokeContract = {
       { path: 'x'.repeat(5000), kind: 'tickets', crs: 'WGS-84' },
       { path: '/x.csv', kind: 'tickets', crs: 'WGS-84', overwrite: true },
     ],
+  }),
+  'map.getPoints': invoke({
+    summary: 'Workers, cameras or sensors as typed arrays (positions, ids, a class byte each).',
+    input: z.strictObject({ layer: pointLayerSchema }),
+    output: pointLayerDataSchema,
+    example: { layer: 'sensors' },
+    invalidExamples: [...notObjects, {}, { layer: 'tickets' }, { layer: 'workers', limit: 5 }],
   }),
   'tickets.getFilters': invoke({
     summary: 'The span of the ticket history and the channels and category groups to filter by.',

@@ -8,6 +8,7 @@ export const INVOKE_NAMES = [
   'city.getStatus',
   'city.getBoundaries',
   'city.importFile',
+  'map.getPoints',
   'tickets.getFilters',
   'tickets.getHeatmap',
   'settings.get',

@@ -152,3 +152,20 @@ export const ticketFiltersSchema = z.strictObject({
   categoryGroups: z.array(z.strictObject({ group: z.number().int(), name: z.string(), nameEn: z.string() })),
 });
 export type TicketFilters = z.infer<typeof ticketFiltersSchema>;
+
+export const pointLayerSchema = z.enum(['workers', 'cameras', 'sensors']);
+export type PointLayerName = z.infer<typeof pointLayerSchema>;
+
+/**
+ * A point layer as typed arrays: ids, [lng, lat] pairs, and one class byte per point (worker status, camera kind,
+ * sensor kind × 4 + state — see shared/domain/point-classes.ts).
+ */
+export const pointLayerDataSchema = z.strictObject({
+  layer: pointLayerSchema,
+  ids: z.instanceof(Int32Array),
+  positions: z.instanceof(Float32Array),
+  classes: z.instanceof(Uint8Array),
+  /** When the states were read (epoch seconds): statuses change over time. */
+  asOf: z.number().int(),
+});
+export type PointLayerData = z.infer<typeof pointLayerDataSchema>;

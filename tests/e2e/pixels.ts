@@ -1,4 +1,6 @@
+import type { Page } from '@playwright/test';
 import { PNG } from 'pngjs';
+import { LAYER_KEYS } from '../../renderer/state/use-layer-settings';
 
 /** Pixels of a PNG screenshot within `tolerance` of `color` on every channel: "is this layer on screen?". */
 export function countPixelsNear(png: Buffer, color: readonly number[], tolerance = 40): number {
@@ -14,4 +16,16 @@ export function countPixelsNear(png: Buffer, color: readonly number[], tolerance
     }
   }
   return count;
+}
+
+/** The part of the map that no panel covers: the panels' legends and text share the layers' colours. */
+export async function uncoveredMap(page: Page): Promise<{ x: number; y: number; width: number; height: number }> {
+  const box = await page.getByTestId('map').boundingBox();
+  if (!box) throw new Error('the map is not on the page');
+  return { x: box.x + 230, y: box.y + 10, width: box.width - 300, height: box.height - 140 };
+}
+
+/** Shows only the given layers in the layer panel. */
+export async function showOnly(page: Page, layers: readonly string[]): Promise<void> {
+  for (const key of LAYER_KEYS) await page.getByTestId(`layer-${key}-visible`).setChecked(layers.includes(key));
 }

@@ -8,16 +8,22 @@ import type { AppInfo, CityOutline } from '../../../shared/contract';
 import type { Language } from '../../../shared/domain/language';
 import { BOUNDARY_ORDER, createBoundariesLayer } from '../../map/layers/boundaries/boundaries-layer';
 import { createCityOutlineLayer } from '../../map/layers/city-outline/city-outline-layer';
+import { cameraIconAtlas, createCamerasLayer } from '../../map/layers/cameras/cameras-layer';
+import { createSensorsLayer } from '../../map/layers/sensors/sensors-layer';
 import { createTicketHeatmapLayer } from '../../map/layers/ticket-heatmap/ticket-heatmap-layer';
+import { createWorkersLayer } from '../../map/layers/workers/workers-layer';
 import { MapView } from '../../map/map-view';
 import { CityImportDialog } from '../../panels/city-import/city-import-dialog';
 import { CityProgress } from '../../panels/city-progress/city-progress';
 import { DataNote } from '../../panels/data-note/data-note';
+import { LayerPanel } from '../../panels/layer-panel/layer-panel';
 import { StatusBar } from '../../panels/status-bar/status-bar';
 import { TicketWindowPanel } from '../../panels/ticket-window/ticket-window-panel';
 import { markAppState, markCityState } from '../../state/app-state';
 import { useCityStatus } from '../../state/use-city-status';
 import { useSettings } from '../../state/use-settings';
+import { useLayerSettings } from '../../state/use-layer-settings';
+import { usePointLayers } from '../../state/use-point-layers';
 import { useTicketHeatmap } from '../../state/use-ticket-heatmap';
 import { useApi } from '../providers/connection-context';
 
@@ -39,20 +45,26 @@ export function AppShell({ role }: { role: ViewRole }) {
   }, [cityState]);
 
   const [zoom, setZoom] = useState(0);
+  const [layerSettings, setLayerSetting] = useLayerSettings();
   const tickets = useTicketHeatmap(cityState === 'ready');
-  const layers = useMemo(
-    () => [
+  const points = usePointLayers(cityState === 'ready', city.status?.revision ?? 0);
+  const [cameraAtlas] = useState(cameraIconAtlas);
+  const layers = useMemo(() => {
+    const { heatmap: heat, grids, workers, cameras, sensors } = layerSettings;
+    return [
       ...(tickets.heatmap
-        ? [createTicketHeatmapLayer({ heatmap: tickets.heatmap, weights: tickets.heatmap.weights })]
+        ? [createTicketHeatmapLayer({ heatmap: tickets.heatmap, weights: tickets.heatmap.weights, ...heat })]
         : []),
       ...BOUNDARY_ORDER.flatMap((level) => city.boundaries.filter((boundaries) => boundaries.level === level)).map(
-        (boundaries) => createBoundariesLayer({ boundaries, zoom }),
+        (boundaries) => createBoundariesLayer({ boundaries, zoom, ...grids }),
       ),
+      ...(points.workers ? [createWorkersLayer({ ...points.workers, zoom, ...workers })] : []),
+      ...(points.sensors ? [createSensorsLayer({ ...points.sensors, zoom, ...sensors })] : []),
+      ...(points.cameras ? [createCamerasLayer({ ...points.cameras, zoom, atlas: cameraAtlas, ...cameras })] : []),
       // The city outline on top: its edge is every outer boundary's too.
       ...(outline ? [createCityOutlineLayer({ outline })] : []),
-    ],
-    [outline, city.boundaries, zoom, tickets.heatmap],
-  );
+    ];
+  }, [outline, city.boundaries, zoom, tickets.heatmap, points, layerSettings, cameraAtlas]);
 
   useEffect(() => {
     Promise.all([api.app.getInfo({}), api.city.getOutline({})]).then(
@@ -122,6 +134,7 @@ export function AppShell({ role }: { role: ViewRole }) {
             {t('app.failed', { message: failure })}
           </p>
         )}
+        {outline && <LayerPanel settings={layerSettings} onChange={setLayerSetting} />}
         {tickets.filters && tickets.window && (
           <TicketWindowPanel
             filters={tickets.filters}

@@ -1,0 +1,104 @@
+import { ScreenGridLayer } from '@deck.gl/aggregation-layers';
+import { IconLayer, ScatterplotLayer } from '@deck.gl/layers';
+import { describe, expect, it } from 'vitest';
+import { CAMERAS_MIN_ZOOM, createCamerasLayer } from '../../../../../../renderer/map/layers/cameras/cameras-layer';
+import {
+  colorAttribute,
+  pointColor,
+  SENSOR_KIND_COLORS,
+  SENSOR_STATE_COLORS,
+  WORKER_COLORS,
+} from '../../../../../../renderer/map/layers/point-style';
+import { createSensorsLayer } from '../../../../../../renderer/map/layers/sensors/sensors-layer';
+import { createWorkersLayer, WORKERS_DETAIL_ZOOM } from '../../../../../../renderer/map/layers/workers/workers-layer';
+import type { PointLayerData } from '../../../../../../shared/contract';
+import { sensorClass } from '../../../../../../shared/domain/point-classes';
+
+const points = (layer: PointLayerData['layer'], classes: number[]): PointLayerData => ({
+  layer,
+  ids: Int32Array.from(classes, (_, i) => i + 1),
+  positions: Float32Array.from(classes.flatMap((_, i) => [113.6 + i * 0.01, 34.7])),
+  classes: Uint8Array.from(classes),
+  asOf: 1_700_000_000,
+});
+
+describe('point colours', () => {
+  it.each([
+    ['workers', 0, WORKER_COLORS[0]],
+    ['workers', 2, WORKER_COLORS[2]],
+    ['sensors', sensorClass(1, 0), SENSOR_KIND_COLORS[1]],
+    ['sensors', sensorClass(1, 1), SENSOR_STATE_COLORS.warning],
+    ['sensors', sensorClass(4, 2), SENSOR_STATE_COLORS.alarm],
+    ['sensors', sensorClass(0, 3), SENSOR_STATE_COLORS.offline],
+  ] as const)('%s class %i', (layer, value, color) => {
+    expect(pointColor(layer, value)).toEqual(color);
+  });
+
+  it('builds one RGBA quadruple per point', () => {
+    const colors = colorAttribute(points('workers', [0, 1, 2]));
+    expect(colors).toHaveLength(12);
+    expect([...colors.subarray(8, 12)]).toEqual(WORKER_COLORS[2]);
+  });
+});
+
+describe('point layers', () => {
+  const workers = points('workers', [0, 1, 2]);
+  const cameras = points('cameras', [0, 3]);
+  const sensors = points('sensors', [sensorClass(0, 0), sensorClass(2, 2)]);
+  const atlas = {} as HTMLCanvasElement;
+
+  it.each([
+    {
+      title: 'workers as density cells at city zoom',
+      make: () => createWorkersLayer({ data: workers, colors: colorAttribute(workers), zoom: 9 }),
+      type: ScreenGridLayer,
+      visible: true,
+    },
+    {
+      title: 'workers one by one from district zoom',
+      make: () => createWorkersLayer({ data: workers, colors: colorAttribute(workers), zoom: WORKERS_DETAIL_ZOOM }),
+      type: ScatterplotLayer,
+      visible: true,
+    },
+    {
+      title: 'cameras hidden at city zoom',
+      make: () => createCamerasLayer({ data: cameras, colors: colorAttribute(cameras), zoom: 9, atlas }),
+      type: IconLayer,
+      visible: false,
+    },
+    {
+      title: 'cameras as icons from district zoom',
+      make: () => createCamerasLayer({ data: cameras, colors: colorAttribute(cameras), zoom: CAMERAS_MIN_ZOOM, atlas }),
+      type: IconLayer,
+      visible: true,
+    },
+    {
+      title: 'sensors at every zoom',
+      make: () => createSensorsLayer({ data: sensors, colors: colorAttribute(sensors), zoom: 9 }),
+      type: ScatterplotLayer,
+      visible: true,
+    },
+    {
+      title: 'a layer switched off in the panel',
+      make: () => createSensorsLayer({ data: sensors, colors: colorAttribute(sensors), zoom: 14, visible: false }),
+      type: ScatterplotLayer,
+      visible: false,
+    },
+  ])('$title', ({ make, type, visible }) => {
+    const layer = make();
+    expect(layer).toBeInstanceOf(type);
+    expect(layer.props.visible).toBe(visible);
+    const data = layer.props.data as unknown as {
+      length: number;
+      attributes: { getPosition: { value: Float32Array } };
+    };
+    expect(data.attributes.getPosition.value).toBeInstanceOf(Float32Array);
+  });
+
+  it('never gives the density cells and the dots the same id (deck.gl would mix their state)', () => {
+    const colors = colorAttribute(workers);
+    expect(createWorkersLayer({ data: workers, colors, zoom: 9 }).id).not.toBe(
+      createWorkersLayer({ data: workers, colors, zoom: 15 }).id,
+    );
+  });
+});
