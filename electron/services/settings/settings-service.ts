@@ -29,10 +29,10 @@ export class SettingsService {
 
   update(patch: Partial<Settings>): Settings {
     const next = settingsSchema.parse({ ...this.current, ...patch });
-    const changed = JSON.stringify(next) !== JSON.stringify(this.current);
-    this.current = next;
-    if (changed) {
-      this.save();
+    if (JSON.stringify(next) !== JSON.stringify(this.current)) {
+      // Saved before it is adopted: a failed write leaves the console on the settings that are on disk.
+      this.save(next);
+      this.current = next;
       this.onChange(this.get());
     }
     return this.get();
@@ -52,9 +52,9 @@ export class SettingsService {
   }
 
   /** Write-then-rename, so a crash mid-write never leaves a half file. */
-  private save(): void {
+  private save(settings: Settings): void {
     const temp = `${this.file}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(this.current, null, 2)}\n`);
+    writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`);
     renameSync(temp, this.file);
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,5 +43,16 @@ describe('settings service', () => {
     const { service } = setup();
     expect(() => service.update({ language: 'fr' as never })).toThrow();
     expect(service.get()).toEqual({ language: 'zh-CN' });
+  });
+});
+
+describe('settings service on a failing disk', () => {
+  it('keeps the settings that are on disk when a write fails, and announces nothing', () => {
+    const { dataDir, service, changes } = setup();
+    // A directory where the temporary file should go makes the write fail.
+    mkdirSync(join(dataDir, 'settings.json.tmp'));
+    expect(() => service.update({ language: 'en' })).toThrow();
+    expect(service.get()).toEqual({ language: 'zh-CN' });
+    expect(changes).toEqual([]);
   });
 });
