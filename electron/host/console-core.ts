@@ -9,6 +9,8 @@ import { CityImportService } from '../services/city/city-import-service';
 import { CityService } from '../services/city/city-service';
 import type { CityScale } from '../services/city/generator/scale';
 import { SettingsService } from '../services/settings/settings-service';
+import { GridLocator } from '../services/city/grid-locator';
+import { GridCardService } from '../services/map/grid-card-service';
 import { PointLayerService } from '../services/map/point-layer-service';
 import { openStore } from '../services/store/store';
 import { TicketService } from '../services/tickets/ticket-service';
@@ -55,9 +57,12 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     onProgress: (progress) => events.emit('city.generationProgress', progress),
   });
   const points = new PointLayerService(store);
+  const grids = new GridLocator(store);
+  const cards = new GridCardService(store, grids);
   const tickets = new TicketService(store, () => bootstrap.getStatus().state === 'ready');
   const imports = new CityImportService({
     store,
+    grids,
     city,
     bootstrap,
     log,
@@ -76,6 +81,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       return result;
     },
     'map.getPoints': ({ layer }) => points.getPoints(layer),
+    'map.getGridCard': ({ lng, lat, level }) => cards.cardAt(lng, lat, level),
     'tickets.getFilters': () => tickets.getFilters(),
     'tickets.getHeatmap': (request) => tickets.getHeatmap(request),
     'settings.get': () => settings.get(),

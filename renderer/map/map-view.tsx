@@ -20,6 +20,8 @@ export interface MapViewProps {
   onError: (error: Error) => void;
   /** The zoom, rounded to half levels (layers switch detail on it). */
   onZoom?: (zoom: number) => void;
+  /** A click on the map, at a position and the zoom it was made at. */
+  onPick?: (lng: number, lat: number, zoom: number) => void;
 }
 
 const FIT_PADDING_PX = 32;
@@ -27,7 +29,7 @@ const FIT_PADDING_PX = 32;
 // maplibre finds its worker beside its own module only under http(s); the bundled copy works under every host.
 setWorkerUrl(new URL(maplibreWorkerUrl, document.baseURI).href);
 
-export function MapView({ bounds, layers, label, onReady, onError, onZoom }: MapViewProps) {
+export function MapView({ bounds, layers, label, onReady, onError, onZoom, onPick }: MapViewProps) {
   const container = useRef<HTMLDivElement>(null);
   const overlay = useRef<MapboxOverlay>(null);
   const initialLayers = useRef(layers);
@@ -75,13 +77,14 @@ export function MapView({ bounds, layers, label, onReady, onError, onZoom }: Map
     map.on('error', (event) => onError(new Error(event.error.message)));
     const reportZoom = (): void => onZoom?.(Math.round(map.getZoom() * 2) / 2);
     map.on('zoom', reportZoom);
+    map.on('click', (event) => onPick?.(event.lngLat.lng, event.lngLat.lat, map.getZoom()));
     map.once('load', reportZoom);
     return () => {
       overlay.current = null;
       map.removeControl(deck);
       map.remove();
     };
-  }, [bounds, onReady, onError, onZoom]);
+  }, [bounds, onReady, onError, onZoom, onPick]);
 
   useEffect(() => {
     overlay.current?.setProps({ layers });

@@ -16,6 +16,7 @@ import {
   cityStatusSchema,
   emptyInput,
   generationProgressSchema,
+  gridCardSchema,
   heatmapRequestSchema,
   pointLayerDataSchema,
   pointLayerSchema,
@@ -96,6 +97,23 @@ export const invokeContract = {
       { path: '/x.csv', kind: 'tickets', crs: 'BD-09' },
       { path: 'x'.repeat(5000), kind: 'tickets', crs: 'WGS-84' },
       { path: '/x.csv', kind: 'tickets', crs: 'WGS-84', overwrite: true },
+    ],
+  }),
+  'map.getGridCard': invoke({
+    summary: 'The card of the grid of a level at a point: parents, households, workers on duty, open tickets, devices.',
+    input: z.strictObject({
+      lng: z.number().min(-180).max(180),
+      lat: z.number().min(-90).max(90),
+      level: z.enum(['L1', 'L2', 'L3', 'micro']),
+    }),
+    output: gridCardSchema.nullable(),
+    example: { lng: 113.66, lat: 34.757, level: 'L3' },
+    invalidExamples: [
+      ...notObjects,
+      {},
+      { lng: 200, lat: 34, level: 'L1' },
+      { lng: 113.6, lat: 34.7, level: 'county' },
+      { lng: '113.6', lat: 34.7, level: 'L2' },
     ],
   }),
   'map.getPoints': invoke({

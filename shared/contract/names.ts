@@ -8,6 +8,7 @@ export const INVOKE_NAMES = [
   'city.getStatus',
   'city.getBoundaries',
   'city.importFile',
+  'map.getGridCard',
   'map.getPoints',
   'tickets.getFilters',
   'tickets.getHeatmap',

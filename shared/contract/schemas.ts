@@ -169,3 +169,26 @@ export const pointLayerDataSchema = z.strictObject({
   asOf: z.number().int(),
 });
 export type PointLayerData = z.infer<typeof pointLayerDataSchema>;
+
+export const gridLevelSchema = z.enum(['L1', 'L2', 'L3', 'micro', 'exclusive']);
+
+const gridRefSchema = z.strictObject({
+  id: z.number().int(),
+  code: z.string(),
+  name: z.string(),
+  level: gridLevelSchema,
+});
+
+/** What a commander sees on clicking a grid: where it sits, and who and what is in it (its whole subtree). */
+export const gridCardSchema = z.strictObject({
+  grid: gridRefSchema.extend({ households: z.number().int().nonnegative(), areaKm2: z.number().nonnegative() }),
+  /** County first, then L1 down to the grid's parent. */
+  parents: z.array(gridRefSchema),
+  county: z.string(),
+  workersOnDuty: z.number().int().nonnegative(),
+  workers: z.number().int().nonnegative(),
+  openTickets: z.number().int().nonnegative(),
+  cameras: z.number().int().nonnegative(),
+  sensors: z.number().int().nonnegative(),
+});
+export type GridCard = z.infer<typeof gridCardSchema>;

@@ -8,7 +8,8 @@ import type { Logger } from '../../host/logger';
 import type { Store } from '../store/store';
 import type { CityBootstrap } from './city-bootstrap';
 import type { CityService } from './city-service';
-import { buildGridIndex, loadGridGeometries, LOCATION_SLOTS, LOCATION_STRIDE, type GridIndex } from './grid-index';
+import { LOCATION_SLOTS, LOCATION_STRIDE, type GridIndex } from './grid-index';
+import type { GridLocator } from './grid-locator';
 import { ImportError, importCityFile } from './import';
 
 /** Point → the deepest grid of the hierarchy there: its micro-grid where there is one, else its L3 grid (-1: none). */
@@ -26,6 +27,7 @@ const PROGRESS_INTERVAL_MS = 250;
 
 export interface CityImportDeps {
   store: Store;
+  grids: GridLocator;
   city: CityService;
   bootstrap: CityBootstrap;
   log: Logger;
@@ -34,7 +36,6 @@ export interface CityImportDeps {
 
 export class CityImportService {
   private running = false;
-  private index: GridIndex | undefined;
 
   constructor(private readonly deps: CityImportDeps) {}
 
@@ -50,7 +51,7 @@ export class CityImportService {
     this.running = true;
     try {
       let last = 0;
-      const locator = request.kind === 'grids' ? undefined : this.locator();
+      const locator = request.kind === 'grids' ? undefined : this.deps.grids.index();
       const summary = await importCityFile(this.deps.store, request.path, {
         kind: request.kind,
         crs: request.crs,
@@ -65,7 +66,7 @@ export class CityImportService {
         },
       });
       if (request.kind === 'grids') {
-        this.index = undefined;
+        this.deps.grids.invalidate();
         this.deps.bootstrap.cityReplaced();
       }
       const { kind, rows, inserted, replaced, seconds } = summary;
@@ -76,11 +77,5 @@ export class CityImportService {
     } finally {
       this.running = false;
     }
-  }
-
-  /** The deepest grid at a point, from an index built on first use and dropped when the grids change. */
-  private locator(): GridIndex {
-    this.index ??= buildGridIndex(loadGridGeometries(this.deps.store.reader()));
-    return this.index;
   }
 }

@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppInfo, CityOutline } from '../../../shared/contract';
+import type { AppInfo, CityOutline, GridCard as GridCardData } from '../../../shared/contract';
 import type { Language } from '../../../shared/domain/language';
 import { BOUNDARY_ORDER, createBoundariesLayer } from '../../map/layers/boundaries/boundaries-layer';
 import { createCityOutlineLayer } from '../../map/layers/city-outline/city-outline-layer';
@@ -16,6 +16,7 @@ import { MapView } from '../../map/map-view';
 import { CityImportDialog } from '../../panels/city-import/city-import-dialog';
 import { CityProgress } from '../../panels/city-progress/city-progress';
 import { DataNote } from '../../panels/data-note/data-note';
+import { GridCard } from '../../panels/grid-card/grid-card';
 import { LayerPanel } from '../../panels/layer-panel/layer-panel';
 import { StatusBar } from '../../panels/status-bar/status-bar';
 import { TicketWindowPanel } from '../../panels/ticket-window/ticket-window-panel';
@@ -76,6 +77,19 @@ export function AppShell({ role }: { role: ViewRole }) {
     );
   }, [api]);
 
+  // A click opens the card of the finest grid level drawn at that zoom (micro-grids exist only in urban compounds).
+  const [card, setCard] = useState<GridCardData | null>(null);
+  const onPick = useCallback(
+    (lng: number, lat: number, zoom: number) => {
+      const level = zoom < 10.5 ? 'L1' : zoom < 12 ? 'L2' : zoom < 14 ? 'L3' : 'micro';
+      api.map
+        .getGridCard({ lng, lat, level })
+        .then((found) => (found === null && level === 'micro' ? api.map.getGridCard({ lng, lat, level: 'L3' }) : found))
+        .then(setCard, (error: unknown) => console.error('gridline: map.getGridCard failed', error));
+    },
+    [api],
+  );
+
   const onMapReady = useCallback(() => markAppState('ready'), []);
   const onMapError = useCallback((error: Error) => {
     console.error('gridline: map error', error);
@@ -115,6 +129,7 @@ export function AppShell({ role }: { role: ViewRole }) {
         {outline && (
           <MapView
             onZoom={setZoom}
+            onPick={onPick}
             bounds={outline.bbox}
             layers={layers}
             label={t('map.label')}
@@ -143,6 +158,7 @@ export function AppShell({ role }: { role: ViewRole }) {
             onChange={tickets.setWindow}
           />
         )}
+        {card && <GridCard card={card} onClose={() => setCard(null)} />}
         {importOpen && <CityImportDialog onClose={() => setImportOpen(false)} />}
         {noteOpen && outline && (
           <DataNote
