@@ -18,6 +18,7 @@ import {
   LOCATION_STRIDE,
   loadGridGeometries,
   naiveLocate,
+  sameLocation,
 } from '../../electron/services/city/grid-index';
 import { openStore, type Store } from '../../electron/services/store/store';
 import { Random } from '../../electron/services/city/generator/random';
@@ -148,13 +149,7 @@ try {
     const lat = lats[naivePoints]!;
     const naive = naiveLocate(grids, lng, lat);
     index.locateInto(lng, lat, out);
-    if (
-      out[0] !== naive.l1 ||
-      out[1] !== naive.l2 ||
-      out[2] !== naive.l3 ||
-      out[3] !== naive.micro ||
-      out[4] !== naive.exclusive
-    ) {
+    if (!sameLocation(out, naive)) {
       disagreements++;
       if (disagreements <= 5)
         log(`disagreement at ${lng}, ${lat}: naive ${JSON.stringify(naive)}, index [${[...out].join(', ')}]`);

@@ -35,6 +35,17 @@ export const LOCATION_SLOTS: Readonly<Record<GridLevel, number>> = { L1: 0, L2: 
 /** Int32 words per record written by `locateInto`. */
 export const LOCATION_STRIDE = 5;
 
+/** Whether a `locateInto` record (at `offset`) names the same grids as a location. */
+export function sameLocation(record: Int32Array, location: GridLocation, offset = 0): boolean {
+  return (
+    record[offset] === location.l1 &&
+    record[offset + 1] === location.l2 &&
+    record[offset + 2] === location.l3 &&
+    record[offset + 3] === location.micro &&
+    record[offset + 4] === location.exclusive
+  );
+}
+
 export interface GridIndexOptions {
   /** Raster cell size per level in degrees; by default about a sixth of the level's median grid size. */
   cellDegrees?: Partial<Record<GridLevel, number>>;

@@ -127,24 +127,11 @@ export function readGridProperties(raw: unknown): GridProperties {
 
   if (parentCode === null) throw new ImportProblem('property "parentCode" is missing');
   for (const key of ['countyKind', 'seatLon', 'seatLat']) forbid(properties, key, level);
-  if (level === 'exclusive') {
-    const exclusiveKind = optionalEnum(properties, 'exclusiveKind', EXCLUSIVE_KINDS);
-    if (exclusiveKind === null) throw new ImportProblem('property "exclusiveKind" is missing');
-    const type = optionalEnum(properties, 'type', ['exclusive'] as const);
-    return {
-      level,
-      code,
-      name,
-      nameEn: optionalString(properties, 'nameEn') ?? name,
-      parentCode,
-      countyKind: 'district',
-      type: type ?? 'exclusive',
-      exclusiveKind,
-      households,
-      seat: null,
-    };
-  }
-  forbid(properties, 'exclusiveKind', level);
+  // Exclusive grids carry their kind; the hierarchy levels must not, and default to urban.
+  const exclusive = level === 'exclusive';
+  const exclusiveKind = exclusive ? optionalEnum(properties, 'exclusiveKind', EXCLUSIVE_KINDS) : null;
+  if (exclusive && exclusiveKind === null) throw new ImportProblem('property "exclusiveKind" is missing');
+  if (!exclusive) forbid(properties, 'exclusiveKind', level);
   return {
     level,
     code,
@@ -152,8 +139,10 @@ export function readGridProperties(raw: unknown): GridProperties {
     nameEn: optionalString(properties, 'nameEn') ?? name,
     parentCode,
     countyKind: 'district',
-    type: optionalEnum(properties, 'type', GRID_TYPES) ?? 'urban',
-    exclusiveKind: null,
+    type: exclusive
+      ? (optionalEnum(properties, 'type', ['exclusive'] as const) ?? 'exclusive')
+      : (optionalEnum(properties, 'type', GRID_TYPES) ?? 'urban'),
+    exclusiveKind,
     households,
     seat: null,
   };

@@ -3,6 +3,7 @@ import {
   buildGridIndex,
   LOCATION_STRIDE,
   naiveLocate,
+  sameLocation,
   type GridIndex,
   type GridIndexOptions,
   type GridLocation,
@@ -70,13 +71,7 @@ function compareWithNaive(
     const lat = points[k + 1]!;
     index.locateInto(lng, lat, out);
     const naive = naiveLocate(grids, lng, lat);
-    if (
-      out[0] !== naive.l1 ||
-      out[1] !== naive.l2 ||
-      out[2] !== naive.l3 ||
-      out[3] !== naive.micro ||
-      out[4] !== naive.exclusive
-    ) {
+    if (!sameLocation(out, naive)) {
       count++;
       if (first.length < keep) first.push({ lng, lat, index: index.locate(lng, lat), naive });
     }
