@@ -11,6 +11,9 @@ import type { CityScale } from '../services/city/generator/scale';
 import { SettingsService } from '../services/settings/settings-service';
 import { GridLocator } from '../services/city/grid-locator';
 import { GridCardService } from '../services/map/grid-card-service';
+import { GridMetricsService } from '../services/map/grid-metrics-service';
+import { MapSearchService } from '../services/map/map-search-service';
+import { PointCardService } from '../services/map/point-card-service';
 import { PointLayerService } from '../services/map/point-layer-service';
 import { openStore } from '../services/store/store';
 import { TicketService } from '../services/tickets/ticket-service';
@@ -59,6 +62,9 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const points = new PointLayerService(store);
   const grids = new GridLocator(store);
   const cards = new GridCardService(store, grids);
+  const metrics = new GridMetricsService(store);
+  const pointCards = new PointCardService(store);
+  const search = new MapSearchService(store);
   const tickets = new TicketService(store, () => bootstrap.getStatus().state === 'ready');
   const imports = new CityImportService({
     store,
@@ -75,13 +81,20 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'city.getOutline': () => city.getOutline(),
     'city.getStatus': () => bootstrap.getStatus(),
     'city.getBoundaries': ({ level, labels }) => city.getBoundaries(level, labels),
+    'city.getLabels': () => city.getLabels(),
     'city.importFile': async (request) => {
       const result = await imports.importFile(request);
       tickets.invalidate();
+      metrics.invalidate();
       return result;
     },
     'map.getPoints': ({ layer }) => points.getPoints(layer),
-    'map.getGridCard': ({ lng, lat, level }) => cards.cardAt(lng, lat, level),
+    'map.getPointClasses': ({ layer }) => points.getClasses(layer),
+    'map.getGridCard': (request) =>
+      'id' in request ? cards.card(request.id) : cards.cardAt(request.lng, request.lat, request.level),
+    'map.getGridMetrics': ({ level }) => metrics.metrics(level),
+    'map.getPointCard': ({ layer, id }) => pointCards.card(layer, id),
+    'map.search': ({ query, limit }) => search.search(query, limit),
     'tickets.getFilters': () => tickets.getFilters(),
     'tickets.getHeatmap': (request) => tickets.getHeatmap(request),
     'settings.get': () => settings.get(),

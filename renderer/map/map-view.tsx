@@ -8,7 +8,7 @@ import { MapboxOverlay } from '@deck.gl/mapbox';
 import { Map as MaplibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { BBox } from '../../shared/geo/types';
 import { createBasemapStyle } from './basemap/basemap-style';
 
@@ -20,8 +20,39 @@ export interface MapViewProps {
   onError: (error: Error) => void;
   /** The zoom, rounded to half levels (layers switch detail on it). */
   onZoom?: (zoom: number) => void;
-  /** A click on the map, at a position and the zoom it was made at. */
-  onPick?: (lng: number, lat: number, zoom: number) => void;
+  /** A click on the map: where, at which zoom, and the deck.gl layer object under it (if a pickable one). */
+  onPick?: (pick: MapPick) => void;
+  /** Every layer has its data: the first frame drawn after this raises `onComplete` (the bench's "city drawn"). */
+  complete?: boolean;
+  onComplete?: () => void;
+  /** Where to fly (a search hit); a new object flies again. */
+  focus?: MapFocus;
+}
+
+export interface MapPick {
+  lng: number;
+  lat: number;
+  zoom: number;
+  /** The pickable layer hit, and the index of the object in its data. */
+  layerId?: string;
+  index?: number;
+}
+
+export interface MapFocus {
+  lng: number;
+  lat: number;
+  zoom: number;
+}
+
+/** Benchmarks and kiosk scripts drive the view through this hook, present only when the URL has `?bench`. */
+export interface MapBenchHook {
+  jumpTo: (view: { longitude: number; latitude: number; zoom: number }) => void;
+  getView: () => { longitude: number; latitude: number; zoom: number };
+}
+declare global {
+  interface Window {
+    gridlineBench?: MapBenchHook;
+  }
 }
 
 const FIT_PADDING_PX = 32;
@@ -29,16 +60,26 @@ const FIT_PADDING_PX = 32;
 // maplibre finds its worker beside its own module only under http(s); the bundled copy works under every host.
 setWorkerUrl(new URL(maplibreWorkerUrl, document.baseURI).href);
 
-export function MapView({ bounds, layers, label, onReady, onError, onZoom, onPick }: MapViewProps) {
+export function MapView(props: MapViewProps) {
+  const { bounds, layers, label, onReady, onError, onZoom, onPick, complete = false, onComplete, focus } = props;
   const container = useRef<HTMLDivElement>(null);
+  const map = useRef<MaplibreMap>(null);
   const overlay = useRef<MapboxOverlay>(null);
   const initialLayers = useRef(layers);
+  // Read by the map's and deck's callbacks, which outlive any one render: new handlers must not re-create the map.
+  const completion = useRef({ complete, announced: false, onComplete });
+  const handlers = useRef({ onReady, onError, onZoom, onPick });
+  useLayoutEffect(() => {
+    completion.current.complete = complete;
+    completion.current.onComplete = onComplete;
+    handlers.current = { onReady, onError, onZoom, onPick };
+  });
 
   // The map is imperative and long-lived: created once per bounds, not per render.
   useEffect(() => {
     if (!container.current) return;
     const [west, south, east, north] = bounds;
-    const map = new MaplibreMap({
+    const basemap = new MaplibreMap({
       container: container.current,
       style: createBasemapStyle(),
       bounds: [west, south, east, north],
@@ -48,8 +89,9 @@ export function MapView({ bounds, layers, label, onReady, onError, onZoom, onPic
       hash: true,
       localIdeographFontFamily: "'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif",
     });
-    map.addControl(new NavigationControl({ showCompass: true }), 'top-right');
-    map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+    map.current = basemap;
+    basemap.addControl(new NavigationControl({ showCompass: true }), 'top-right');
+    basemap.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
 
     let mapIdle = false;
     let deckDrawn = false;
@@ -57,7 +99,7 @@ export function MapView({ bounds, layers, label, onReady, onError, onZoom, onPic
     const announce = (): void => {
       if (announced || !mapIdle || !deckDrawn) return;
       announced = true;
-      onReady();
+      handlers.current.onReady();
     };
     const deck = new MapboxOverlay({
       interleaved: false,
@@ -65,30 +107,60 @@ export function MapView({ bounds, layers, label, onReady, onError, onZoom, onPic
       onAfterRender: () => {
         deckDrawn = true;
         announce();
+        const done = completion.current;
+        if (done.complete && !done.announced) {
+          done.announced = true;
+          done.onComplete?.();
+        }
       },
-      onError: (error) => onError(error),
+      // deck.gl picks on the GPU: the layer and object under the pointer, or just the place.
+      onClick: (info) => {
+        const [lng, lat] = info.coordinate ?? [];
+        if (lng === undefined || lat === undefined) return;
+        handlers.current.onPick?.({
+          lng,
+          lat,
+          zoom: basemap.getZoom(),
+          ...(info.picked && info.layer ? { layerId: info.layer.id, index: info.index } : {}),
+        });
+      },
+      onError: (error) => handlers.current.onError(error),
     });
     overlay.current = deck;
-    map.addControl(deck);
-    map.on('idle', () => {
+    basemap.addControl(deck);
+    basemap.on('idle', () => {
       mapIdle = true;
       announce();
     });
-    map.on('error', (event) => onError(new Error(event.error.message)));
-    const reportZoom = (): void => onZoom?.(Math.round(map.getZoom() * 2) / 2);
-    map.on('zoom', reportZoom);
-    map.on('click', (event) => onPick?.(event.lngLat.lng, event.lngLat.lat, map.getZoom()));
-    map.once('load', reportZoom);
+    basemap.on('error', (event) => handlers.current.onError(new Error(event.error.message)));
+    const reportZoom = (): void => handlers.current.onZoom?.(Math.round(basemap.getZoom() * 2) / 2);
+    basemap.on('zoom', reportZoom);
+    basemap.once('load', reportZoom);
+    if (new URLSearchParams(window.location.search).has('bench')) {
+      window.gridlineBench = {
+        jumpTo: ({ longitude, latitude, zoom }) => basemap.jumpTo({ center: [longitude, latitude], zoom }),
+        getView: () => {
+          const center = basemap.getCenter();
+          return { longitude: center.lng, latitude: center.lat, zoom: basemap.getZoom() };
+        },
+      };
+    }
     return () => {
       overlay.current = null;
-      map.removeControl(deck);
-      map.remove();
+      map.current = null;
+      delete window.gridlineBench;
+      basemap.removeControl(deck);
+      basemap.remove();
     };
-  }, [bounds, onReady, onError, onZoom, onPick]);
+  }, [bounds]);
 
   useEffect(() => {
     overlay.current?.setProps({ layers });
   }, [layers]);
+
+  useEffect(() => {
+    if (focus) map.current?.flyTo({ center: [focus.lng, focus.lat], zoom: focus.zoom, essential: true });
+  }, [focus]);
 
   return <div ref={container} className="map-view" role="region" aria-label={label} data-testid="map" />;
 }

@@ -12,3 +12,11 @@ export function markAppState(state: AppState): void {
 export function markCityState(state: 'generating' | 'ready' | 'failed'): void {
   document.documentElement.dataset.cityState = state;
 }
+
+/**
+ * `<html data-map-drawn="all">`: every layer's data has arrived and deck.gl has drawn a frame with all of it — the
+ * end of `readyToDrawnMs` in the map benchmark.
+ */
+export function markMapDrawn(): void {
+  document.documentElement.dataset.mapDrawn = 'all';
+}

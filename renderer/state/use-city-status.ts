@@ -3,13 +3,14 @@
  * boundaries once the grids exist.
  */
 import { useEffect, useState } from 'react';
-import type { Boundaries, CityStatus, GenerationProgressData } from '../../shared/contract';
+import type { Boundaries, CityStatus, GenerationProgressData, MapLabels } from '../../shared/contract';
 import { useApi, useConnectionState } from '../app/providers/connection-context';
 
 export interface CityState {
   status: CityStatus | undefined;
   progress: GenerationProgressData | undefined;
   boundaries: Boundaries[];
+  labels: MapLabels | undefined;
 }
 
 export function useCityStatus(): CityState {
@@ -18,6 +19,7 @@ export function useCityStatus(): CityState {
   const [status, setStatus] = useState<CityStatus>();
   const [progress, setProgress] = useState<GenerationProgressData>();
   const [boundaries, setBoundaries] = useState<Boundaries[]>([]);
+  const [labels, setLabels] = useState<MapLabels>();
 
   useEffect(() => {
     const offStatus = api.events.on('city.statusChanged', setStatus);
@@ -47,8 +49,9 @@ export function useCityStatus(): CityState {
     Promise.all(levels.map((level) => api.city.getBoundaries({ level }))).then(setBoundaries, (error: unknown) =>
       console.error('gridline: city.getBoundaries failed', error),
     );
+    api.city.getLabels({}).then(setLabels, (error: unknown) => console.error('gridline: city.getLabels failed', error));
     // A new revision (an import replaced the city) reloads them.
   }, [api, framed, revision]);
 
-  return { status, progress, boundaries };
+  return { status, progress, boundaries, labels };
 }

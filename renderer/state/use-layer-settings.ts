@@ -3,18 +3,23 @@
  * across restarts (browser storage, keyed by the window's display).
  */
 import { useCallback, useState } from 'react';
+import { GRID_METRICS, type GridMetricName } from '../../shared/contract';
 
-export const LAYER_KEYS = ['heatmap', 'grids', 'workers', 'cameras', 'sensors'] as const;
+export const LAYER_KEYS = ['heatmap', 'fill', 'grids', 'workers', 'cameras', 'sensors', 'labels'] as const;
 export type LayerKey = (typeof LAYER_KEYS)[number];
-export type LayerSetting = { visible: boolean; opacity: number };
+/** `metric` only for the grid fill: what it colours grids by. */
+export type LayerSetting = { visible: boolean; opacity: number; metric?: GridMetricName };
 export type LayerSettings = Record<LayerKey, LayerSetting>;
 
 export const DEFAULT_LAYER_SETTINGS: LayerSettings = {
   heatmap: { visible: true, opacity: 0.75 },
+  // Off at first: over the heatmap it would say the same thing twice.
+  fill: { visible: false, opacity: 0.85, metric: 'openTickets' },
   grids: { visible: true, opacity: 1 },
   workers: { visible: false, opacity: 1 },
   cameras: { visible: true, opacity: 1 },
   sensors: { visible: true, opacity: 1 },
+  labels: { visible: true, opacity: 1 },
 };
 
 const storageKey = (): string =>
@@ -29,7 +34,9 @@ function load(): LayerSettings {
     for (const key of LAYER_KEYS) {
       const entry = saved[key];
       if (entry && typeof entry.visible === 'boolean' && typeof entry.opacity === 'number') {
-        settings[key] = { visible: entry.visible, opacity: Math.min(1, Math.max(0, entry.opacity)) };
+        settings[key] = { ...settings[key], visible: entry.visible, opacity: Math.min(1, Math.max(0, entry.opacity)) };
+        const metric = GRID_METRICS.find((known) => known === entry.metric);
+        if (key === 'fill' && metric) settings[key].metric = metric;
       }
     }
     return settings;

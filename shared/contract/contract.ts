@@ -17,6 +17,12 @@ import {
   emptyInput,
   generationProgressSchema,
   gridCardSchema,
+  gridMetricsSchema,
+  mapLabelsSchema,
+  metricLevelSchema,
+  pointCardSchema,
+  pointClassesSchema,
+  searchResultSchema,
   heatmapRequestSchema,
   pointLayerDataSchema,
   pointLayerSchema,
@@ -84,6 +90,13 @@ export const invokeContract = {
       { level: 'micro', labels: 'yes' },
     ],
   }),
+  'city.getLabels': invoke({
+    summary: 'Names of the county-level units and L1 grids at their centroids, for the map labels.',
+    input: emptyInput,
+    output: mapLabelsSchema,
+    example: {},
+    invalidExamples: [...notObjects, { level: 'L1' }],
+  }),
   'city.importFile': invoke({
     summary: "Imports a deployment's grids (replacing the city) or appends workers, cameras, sensors or tickets.",
     input: importRequestSchema,
@@ -100,12 +113,17 @@ export const invokeContract = {
     ],
   }),
   'map.getGridCard': invoke({
-    summary: 'The card of the grid of a level at a point: parents, households, workers on duty, open tickets, devices.',
-    input: z.strictObject({
-      lng: z.number().min(-180).max(180),
-      lat: z.number().min(-90).max(90),
-      level: z.enum(['L1', 'L2', 'L3', 'micro']),
-    }),
+    summary:
+      'The card of a grid — by id, or the grid of a level at a point: parents, households, workers on duty, open and ' +
+      'overdue tickets, devices.',
+    input: z.union([
+      z.strictObject({
+        lng: z.number().min(-180).max(180),
+        lat: z.number().min(-90).max(90),
+        level: z.enum(['L1', 'L2', 'L3', 'micro', 'exclusive']),
+      }),
+      z.strictObject({ id: z.number().int().positive() }),
+    ]),
     output: gridCardSchema.nullable(),
     example: { lng: 113.66, lat: 34.757, level: 'L3' },
     invalidExamples: [
@@ -114,6 +132,49 @@ export const invokeContract = {
       { lng: 200, lat: 34, level: 'L1' },
       { lng: 113.6, lat: 34.7, level: 'county' },
       { lng: '113.6', lat: 34.7, level: 'L2' },
+      { id: -1 },
+      { id: 1.5 },
+      { id: 3, lng: 113.6, lat: 34.7, level: 'L2' },
+    ],
+  }),
+  'map.getGridMetrics': invoke({
+    summary: 'Open tickets, overdue tickets and workers on duty for every grid of a level (typed arrays).',
+    input: z.strictObject({ level: metricLevelSchema }),
+    output: gridMetricsSchema,
+    example: { level: 'L2' },
+    invalidExamples: [...notObjects, {}, { level: 'exclusive' }, { level: 'county' }, { level: 'L1', metric: 'x' }],
+  }),
+  'map.getPointCard': invoke({
+    summary: 'The card of a camera or a sensor: kind, position, grid chain, stream or state.',
+    input: z.strictObject({ layer: z.enum(['cameras', 'sensors']), id: z.number().int().positive() }),
+    output: pointCardSchema.nullable(),
+    example: { layer: 'cameras', id: 1 },
+    invalidExamples: [
+      ...notObjects,
+      {},
+      { layer: 'workers', id: 1 },
+      { layer: 'cameras' },
+      { layer: 'sensors', id: '7' },
+      { layer: 'sensors', id: 0 },
+    ],
+  }),
+  'map.search': invoke({
+    summary: 'Grids by code or name, cameras and sensors by code or id: the best hits first, with where to fly.',
+    input: z.strictObject({
+      query: z.string().trim().min(1).max(64),
+      limit: z.number().int().min(1).max(50).optional(),
+    }),
+    output: searchResultSchema,
+    example: { query: '金水' },
+    invalidExamples: [
+      ...notObjects,
+      {},
+      { query: '' },
+      { query: '   ' },
+      { query: 'x'.repeat(65) },
+      { query: '金水', limit: 0 },
+      { query: '金水', limit: 500 },
+      { query: 42 },
     ],
   }),
   'map.getPoints': invoke({
@@ -122,6 +183,13 @@ export const invokeContract = {
     output: pointLayerDataSchema,
     example: { layer: 'sensors' },
     invalidExamples: [...notObjects, {}, { layer: 'tickets' }, { layer: 'workers', limit: 5 }],
+  }),
+  'map.getPointClasses': invoke({
+    summary: 'The current class byte of every worker, camera or sensor (status refresh; same order as getPoints).',
+    input: z.strictObject({ layer: pointLayerSchema }),
+    output: pointClassesSchema,
+    example: { layer: 'workers' },
+    invalidExamples: [...notObjects, {}, { layer: 'grids' }, { layer: 'workers', since: 5 }],
   }),
   'tickets.getFilters': invoke({
     summary: 'The span of the ticket history and the channels and category groups to filter by.',

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { IMPORT_CRSES, IMPORT_KINDS } from '../domain/city-import';
 import { LANGUAGES } from '../domain/language';
+import { SENSOR_STATES } from '../domain/point-classes';
 
 export const emptyInput = z.strictObject({});
 
@@ -170,6 +171,14 @@ export const pointLayerDataSchema = z.strictObject({
 });
 export type PointLayerData = z.infer<typeof pointLayerDataSchema>;
 
+/** A status refresh: the class bytes alone, in the order of the layer's ids. */
+export const pointClassesSchema = z.strictObject({
+  layer: pointLayerSchema,
+  classes: z.instanceof(Uint8Array),
+  asOf: z.number().int(),
+});
+export type PointClasses = z.infer<typeof pointClassesSchema>;
+
 export const gridLevelSchema = z.enum(['L1', 'L2', 'L3', 'micro', 'exclusive']);
 
 const gridRefSchema = z.strictObject({
@@ -181,14 +190,98 @@ const gridRefSchema = z.strictObject({
 
 /** What a commander sees on clicking a grid: where it sits, and who and what is in it (its whole subtree). */
 export const gridCardSchema = z.strictObject({
-  grid: gridRefSchema.extend({ households: z.number().int().nonnegative(), areaKm2: z.number().nonnegative() }),
+  grid: gridRefSchema.extend({
+    /** Airport, station, hospital…, for exclusive grids; null for the hierarchy. */
+    exclusiveKind: z.string().nullable(),
+    households: z.number().int().nonnegative(),
+    areaKm2: z.number().nonnegative(),
+    /** [lng, lat]: where a search flies to. */
+    centroid: z.tuple([z.number(), z.number()]),
+  }),
   /** County first, then L1 down to the grid's parent. */
   parents: z.array(gridRefSchema),
   county: z.string(),
   workersOnDuty: z.number().int().nonnegative(),
   workers: z.number().int().nonnegative(),
   openTickets: z.number().int().nonnegative(),
+  /** Open tickets past their category's deadline. */
+  overdueTickets: z.number().int().nonnegative(),
   cameras: z.number().int().nonnegative(),
   sensors: z.number().int().nonnegative(),
 });
 export type GridCard = z.infer<typeof gridCardSchema>;
+
+/**
+ * Place names for the map: county-level units and L1 grids (streets and towns), at their centroids. A few hundred
+ * entries: plain arrays, positions as one typed array.
+ */
+export const mapLabelsSchema = z.strictObject({
+  names: z.array(z.string()),
+  namesEn: z.array(z.string()),
+  /** [lng, lat] pairs. */
+  positions: z.instanceof(Float64Array),
+  /** 0 county-level unit, 1 L1 grid. */
+  ranks: z.instanceof(Uint8Array),
+});
+export type MapLabels = z.infer<typeof mapLabelsSchema>;
+
+export const metricLevelSchema = z.enum(['L1', 'L2', 'L3', 'micro']);
+export const GRID_METRICS = ['openTickets', 'overdueTickets', 'workersOnDuty'] as const;
+export type GridMetricName = (typeof GRID_METRICS)[number];
+
+/**
+ * What grids are filled by, for every grid of a level: typed arrays in the order of `city.getBoundaries(level).ids`
+ * (ids repeated, so the renderer can check). Each grid counts its whole subtree, as its card does.
+ */
+export const gridMetricsSchema = z.strictObject({
+  level: metricLevelSchema,
+  ids: z.instanceof(Int32Array),
+  openTickets: z.instanceof(Uint32Array),
+  overdueTickets: z.instanceof(Uint32Array),
+  workersOnDuty: z.instanceof(Uint32Array),
+  asOf: z.number().int(),
+});
+export type GridMetrics = z.infer<typeof gridMetricsSchema>;
+
+/** The card of a camera or a sensor: what it is, where, in which grid, and its state. */
+const deviceBaseSchema = z.strictObject({
+  id: z.number().int(),
+  code: z.string(),
+  kind: z.string(),
+  position: z.tuple([z.number(), z.number()]),
+  grid: gridRefSchema,
+  /** County first, then L1 down to the device's grid. */
+  chain: z.array(z.string()),
+});
+export const pointCardSchema = z.discriminatedUnion('layer', [
+  deviceBaseSchema.extend({
+    layer: z.literal('cameras'),
+    /** The configured live stream, or null: the card says so plainly (video comes with its own issue). */
+    streamUrl: z.string().nullable(),
+  }),
+  deviceBaseSchema.extend({
+    layer: z.literal('sensors'),
+    state: z.enum(SENSOR_STATES),
+    unit: z.string(),
+    warnThreshold: z.number().nullable(),
+    alarmThreshold: z.number().nullable(),
+    asOf: z.number().int(),
+  }),
+]);
+export type PointCard = z.infer<typeof pointCardSchema>;
+
+/** One search hit: a grid (by code or name), a camera or a sensor (by code or id), with where to fly. */
+export const searchHitSchema = z.strictObject({
+  kind: z.enum(['grid', 'cameras', 'sensors']),
+  id: z.number().int(),
+  code: z.string(),
+  name: z.string(),
+  /** The grid level, or the device kind. */
+  detail: z.string(),
+  position: z.tuple([z.number(), z.number()]),
+  /** The zoom that shows the hit whole (a grid's size; a device close up). */
+  zoom: z.number(),
+});
+export type SearchHit = z.infer<typeof searchHitSchema>;
+export const searchResultSchema = z.strictObject({ hits: z.array(searchHitSchema), more: z.boolean() });
+export type SearchResult = z.infer<typeof searchResultSchema>;

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Boundaries, BoundaryLevel, CityOutline } from '../../../shared/contract';
+import type { Boundaries, BoundaryLevel, CityOutline, MapLabels } from '../../../shared/contract';
 import { ZHENGZHOU } from '../../../shared/domain/city';
 import { multiPolygonAreaKm2 } from '../../../shared/geo/area';
 import { bboxOfPolygons } from '../../../shared/geo/bbox';
@@ -54,6 +54,27 @@ export class CityService {
       ids: Int32Array.from(rows, (row) => row.id),
       codes: labels ? rows.map((row) => row.code) : [],
       names: labels ? rows.map((row) => row.name) : [],
+    };
+  }
+
+  /** County-level units first (rank 0), then L1 grids (rank 1): the map draws them in this order of priority. */
+  getLabels(): MapLabels {
+    if (!this.store) throw new Error('CityService has no store');
+    const rows = this.store
+      .reader()
+      .prepare(
+        `SELECT name, name_en, centroid_lon, centroid_lat, 0 AS rank FROM counties
+         UNION ALL
+         SELECT name, '' AS name_en, centroid_lon, centroid_lat, 1 AS rank FROM grids WHERE level = 'L1'
+         ORDER BY rank`,
+      )
+      .raw()
+      .all() as [string, string, number, number, number][];
+    return {
+      names: rows.map((row) => row[0]),
+      namesEn: rows.map((row) => row[1]),
+      positions: Float64Array.from(rows.flatMap((row) => [row[2], row[3]])),
+      ranks: Uint8Array.from(rows, (row) => row[4]),
     };
   }
 

@@ -1,25 +1,26 @@
 /**
- * The card a click on the map opens: the grid of the chosen level under the point (the point → grid index), its
- * parent chain, and who and what is in it — workers (on duty now), open tickets, cameras and sensors of its whole
- * subtree, counted in the store.
+ * The card a click on the map (or a search hit) opens: a grid, its parent chain, and who and what is in it — workers
+ * (on duty now), open and overdue tickets, cameras and sensors — counted in the store.
+ *
+ * A hierarchy grid counts its whole subtree (exclusive overlays excluded: they have their own staff). An exclusive
+ * grid (a station, a hospital…) counts its own workers and devices, and the open tickets that lie inside its outline:
+ * tickets are dispatched to hierarchy grids, so those are found through the leaf grids under its bounding box and
+ * kept by the point → grid index.
  */
 import type { GridCard } from '../../../shared/contract';
-import { shiftOnDuty } from '../../../shared/domain/point-classes';
 import type { GridLocator } from '../city/grid-locator';
 import type { GridLevel } from '../city/grid-model';
-import { workerOffline } from '../simulators/field-state-simulator';
+import { onDutyAt } from '../simulators/field-state-simulator';
+import { OPEN_TICKET_STATUSES } from '../store/migrations/0004-open-ticket-index';
 import type { Store } from '../store/store';
 
-/** Levels a card can be opened for: the hierarchy (exclusive grids get their own card later). */
+/** Levels a click opens a card for: the hierarchy (exclusive grids open through their own pick or a search). */
 export type CardLevel = Exclude<GridLevel, 'exclusive'>;
-
-const BEIJING = 8 * 3600;
-/** Statuses that count as open: reported, dispatched, accepted, handling, reopened. */
-const OPEN_STATUSES = '0, 1, 2, 3, 7';
 
 const SUBTREE = `WITH RECURSIVE subtree(id) AS (
   SELECT ? UNION ALL SELECT g.id FROM grids g JOIN subtree s ON g.parent_id = s.id WHERE g.level <> 'exclusive'
 )`;
+const OVERDUE = 't.reported_at + c.deadline_hours * 3600 < ?';
 
 interface GridRow {
   id: number;
@@ -28,8 +29,15 @@ interface GridRow {
   level: GridLevel;
   parentId: number | null;
   countyId: number;
+  exclusiveKind: string | null;
   households: number;
   areaKm2: number;
+  minLon: number;
+  minLat: number;
+  maxLon: number;
+  maxLat: number;
+  centroidLon: number;
+  centroidLat: number;
 }
 
 export class GridCardService {
@@ -40,15 +48,18 @@ export class GridCardService {
   ) {}
 
   /** The card of the `level` grid at a point, or null outside the city (or where that level has no grid). */
-  cardAt(lng: number, lat: number, level: CardLevel): GridCard | null {
+  cardAt(lng: number, lat: number, level: GridLevel): GridCard | null {
     const id = this.grids.index().locateLevel(level, lng, lat);
     return id < 0 ? null : this.card(id);
   }
 
+  /** The card of a grid by id, or null for an unknown id. */
   card(id: number): GridCard | null {
     const db = this.store.reader();
     const gridById = db.prepare(
-      `SELECT id, code, name, level, parent_id AS parentId, county_id AS countyId, households, area_km2 AS areaKm2
+      `SELECT id, code, name, level, parent_id AS parentId, county_id AS countyId, exclusive_kind AS exclusiveKind,
+              households, area_km2 AS areaKm2, min_lon AS minLon, min_lat AS minLat, max_lon AS maxLon, max_lat AS maxLat,
+              centroid_lon AS centroidLon, centroid_lat AS centroidLat
        FROM grids WHERE id = ?`,
     );
     const grid = gridById.get(id) as GridRow | undefined;
@@ -60,30 +71,70 @@ export class GridCardService {
       parentId = parent.parentId;
     }
     const county = db.prepare('SELECT name FROM counties WHERE id = ?').get(grid.countyId) as { name: string };
-    const count = (sql: string): number => (db.prepare(`${SUBTREE} ${sql}`).get(id) as { n: number }).n;
-    const workers = db.prepare(`${SUBTREE} SELECT id, shift FROM workers WHERE grid_id IN subtree`).all(id) as {
-      id: number;
-      shift: string;
-    }[];
     const now = this.now();
-    const hour = new Date((now + BEIJING) * 1000).getUTCHours();
+    // An exclusive grid's "subtree" is itself: nothing hangs below an overlay.
+    const count = (sql: string, ...more: unknown[]): number =>
+      (db.prepare(`${SUBTREE} ${sql}`).get(id, ...more) as { n: number }).n;
+    const workers = db.prepare(`${SUBTREE} SELECT id, shift FROM workers WHERE grid_id IN subtree`).raw().all(id) as [
+      number,
+      string,
+    ][];
+    const onDuty = onDutyAt(now);
+    const tickets = grid.level === 'exclusive' ? this.ticketsInside(grid, now) : this.ticketsBelow(id, now);
     return {
       grid: {
         id: grid.id,
         code: grid.code,
         name: grid.name,
         level: grid.level,
+        exclusiveKind: grid.exclusiveKind,
         households: grid.households,
         areaKm2: grid.areaKm2,
+        centroid: [grid.centroidLon, grid.centroidLat],
       },
       parents,
       county: county.name,
       workers: workers.length,
-      workersOnDuty: workers.filter((worker) => !workerOffline(worker.id, now) && shiftOnDuty(worker.shift, hour))
-        .length,
-      openTickets: count(`SELECT COUNT(*) AS n FROM tickets WHERE grid_id IN subtree AND status IN (${OPEN_STATUSES})`),
+      workersOnDuty: workers.filter(([workerId, shift]) => onDuty(workerId, shift)).length,
+      openTickets: tickets.open,
+      overdueTickets: tickets.overdue,
       cameras: count('SELECT COUNT(*) AS n FROM cameras WHERE grid_id IN subtree'),
       sensors: count('SELECT COUNT(*) AS n FROM sensors WHERE grid_id IN subtree'),
     };
+  }
+
+  private ticketsBelow(id: number, now: number): { open: number; overdue: number } {
+    const db = this.store.reader();
+    const row = db
+      .prepare(
+        `${SUBTREE} SELECT COUNT(*) AS open, COALESCE(SUM(${OVERDUE}), 0) AS overdue
+         FROM tickets t INDEXED BY tickets_open JOIN categories c ON c.id = t.category_id
+         WHERE t.grid_id IN subtree AND t.status IN (${OPEN_TICKET_STATUSES})`,
+      )
+      .get(id, now) as { open: number; overdue: number };
+    return row;
+  }
+
+  private ticketsInside(grid: GridRow, now: number): { open: number; overdue: number } {
+    const index = this.grids.index();
+    const candidates = this.store
+      .reader()
+      .prepare(
+        `SELECT t.lon, t.lat, ${OVERDUE} AS late
+         FROM tickets t INDEXED BY tickets_open JOIN categories c ON c.id = t.category_id
+         WHERE t.status IN (${OPEN_TICKET_STATUSES}) AND t.grid_id IN (
+           SELECT id FROM grids WHERE level <> 'exclusive'
+             AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?)`,
+      )
+      .raw()
+      .all(now, grid.minLon, grid.maxLon, grid.minLat, grid.maxLat) as [number, number, number][];
+    let open = 0;
+    let overdue = 0;
+    for (const [lng, lat, late] of candidates) {
+      if (index.locateLevel('exclusive', lng, lat) !== grid.id) continue;
+      open++;
+      overdue += late;
+    }
+    return { open, overdue };
   }
 }

@@ -3,7 +3,7 @@
  * one class byte each. Read straight from the store in one pass; statuses from the field-state simulator until the
  * hub and the sensor feeds exist.
  */
-import type { PointLayerData, PointLayerName } from '../../../shared/contract';
+import type { PointClasses, PointLayerData, PointLayerName } from '../../../shared/contract';
 import {
   CAMERA_KINDS,
   SENSOR_KINDS,
@@ -11,10 +11,8 @@ import {
   sensorClass,
   shiftOnDuty,
 } from '../../../shared/domain/point-classes';
-import { sensorState, workerOffline } from '../simulators/field-state-simulator';
+import { beijingHour, sensorState, workerOffline } from '../simulators/field-state-simulator';
 import type { Store } from '../store/store';
-
-const BEIJING = 8 * 3600;
 
 export class PointLayerService {
   constructor(
@@ -24,23 +22,45 @@ export class PointLayerService {
 
   getPoints(layer: PointLayerName): PointLayerData {
     const asOf = this.now();
-    const sql = {
-      workers: 'SELECT id, lon, lat, shift FROM workers ORDER BY id',
-      cameras: 'SELECT id, lon, lat, kind FROM cameras ORDER BY id',
-      sensors: 'SELECT id, lon, lat, kind FROM sensors ORDER BY id',
-    }[layer];
-    const rows = this.store.reader().prepare(sql).raw().all() as [number, number, number, string][];
+    const rows = this.read(layer, true);
     const ids = new Int32Array(rows.length);
     const positions = new Float32Array(rows.length * 2);
+    rows.forEach(([id, , lng, lat], i) => {
+      ids[i] = id;
+      positions[i * 2] = lng!;
+      positions[i * 2 + 1] = lat!;
+    });
+    return { layer, ids, positions, classes: this.classify(layer, rows, asOf), asOf };
+  }
+
+  /** The class bytes alone, in the same order as getPoints: a status refresh re-sends a byte per point, not nine. */
+  getClasses(layer: PointLayerName): PointClasses {
+    const asOf = this.now();
+    return { layer, classes: this.classify(layer, this.read(layer, false), asOf), asOf };
+  }
+
+  private read(layer: PointLayerName, withPositions: boolean): [number, string, number?, number?][] {
+    const attribute = layer === 'workers' ? 'shift' : 'kind';
+    const columns = withPositions ? `id, ${attribute}, lon, lat` : `id, ${attribute}`;
+    return this.store.reader().prepare(`SELECT ${columns} FROM ${layer} ORDER BY id`).raw().all() as [
+      number,
+      string,
+      number?,
+      number?,
+    ][];
+  }
+
+  private classify(
+    layer: PointLayerName,
+    rows: readonly [number, string, ...unknown[]][],
+    asOf: number,
+  ): Uint8Array<ArrayBuffer> {
     const classes = new Uint8Array(rows.length);
-    const hour = new Date((asOf + BEIJING) * 1000).getUTCHours();
+    const hour = beijingHour(asOf);
     const onDuty = WORKER_STATUSES.indexOf('on_duty');
     const offDuty = WORKER_STATUSES.indexOf('off_duty');
     const offline = WORKER_STATUSES.indexOf('offline');
-    rows.forEach(([id, lng, lat, attribute], i) => {
-      ids[i] = id;
-      positions[i * 2] = lng;
-      positions[i * 2 + 1] = lat;
+    rows.forEach(([id, attribute], i) => {
       if (layer === 'workers') {
         classes[i] = workerOffline(id, asOf) ? offline : shiftOnDuty(attribute, hour) ? onDuty : offDuty;
       } else if (layer === 'cameras') {
@@ -50,6 +70,6 @@ export class PointLayerService {
         classes[i] = sensorClass(kind, sensorState(id, asOf));
       }
     });
-    return { layer, ids, positions, classes, asOf };
+    return classes;
   }
 }

@@ -3,6 +3,8 @@
  * workers' phones are offline and which sensors read warning, alarm or nothing. Deterministic per id and 10-minute
  * slot, so every window and every console sees the same state, and it changes over time like a live feed would.
  */
+import { shiftOnDuty } from '../../../shared/domain/point-classes';
+
 const SLOT_SECONDS = 600;
 
 /** A stable pseudo-random number in [0, 1) for an id in a time slot. */
@@ -28,4 +30,17 @@ export function sensorState(id: number, epochSeconds: number): number {
   if (x < SENSOR_STATE_SHARES.alarm + SENSOR_STATE_SHARES.warning) return 1;
   if (x < SENSOR_STATE_SHARES.alarm + SENSOR_STATE_SHARES.warning + SENSOR_STATE_SHARES.offline) return 3;
   return 0;
+}
+
+const BEIJING_OFFSET_SECONDS = 8 * 3600;
+
+/** The hour on the clock in Zhengzhou (UTC+8, no daylight saving). */
+export function beijingHour(epochSeconds: number): number {
+  return new Date((epochSeconds + BEIJING_OFFSET_SECONDS) * 1000).getUTCHours();
+}
+
+/** Who is on duty at a moment: the worker's shift covers the hour and the phone is online. */
+export function onDutyAt(epochSeconds: number): (id: number, shift: string) => boolean {
+  const hour = beijingHour(epochSeconds);
+  return (id, shift) => !workerOffline(id, epochSeconds) && shiftOnDuty(shift, hour);
 }

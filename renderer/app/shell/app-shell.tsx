@@ -4,24 +4,45 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppInfo, CityOutline, GridCard as GridCardData } from '../../../shared/contract';
+import type {
+  AppInfo,
+  CityOutline,
+  GridCard as GridCardData,
+  PointCard as PointCardData,
+  SearchHit,
+} from '../../../shared/contract';
 import type { Language } from '../../../shared/domain/language';
 import { BOUNDARY_ORDER, createBoundariesLayer } from '../../map/layers/boundaries/boundaries-layer';
 import { createCityOutlineLayer } from '../../map/layers/city-outline/city-outline-layer';
+import {
+  GRID_FILL_PREFIX,
+  createExclusiveFillLayer,
+  createGridFillLayer,
+  fillLevelAt,
+  gridFillGeometry,
+  gridIdAt,
+  metricScaleMax,
+  metricValues,
+} from '../../map/layers/grid-fill/grid-fill-layer';
+import { createLabelsLayer } from '../../map/layers/labels/labels-layer';
+import { createSelectionLayer, type Selection } from '../../map/layers/selection/selection-layer';
 import { cameraIconAtlas, createCamerasLayer } from '../../map/layers/cameras/cameras-layer';
 import { createSensorsLayer } from '../../map/layers/sensors/sensors-layer';
 import { createTicketHeatmapLayer } from '../../map/layers/ticket-heatmap/ticket-heatmap-layer';
 import { createWorkersLayer } from '../../map/layers/workers/workers-layer';
-import { MapView } from '../../map/map-view';
+import { MapView, type MapFocus, type MapPick } from '../../map/map-view';
 import { CityImportDialog } from '../../panels/city-import/city-import-dialog';
 import { CityProgress } from '../../panels/city-progress/city-progress';
 import { DataNote } from '../../panels/data-note/data-note';
 import { GridCard } from '../../panels/grid-card/grid-card';
+import { PointCard } from '../../panels/point-card/point-card';
+import { SearchBox } from '../../panels/search-box/search-box';
 import { LayerPanel } from '../../panels/layer-panel/layer-panel';
 import { StatusBar } from '../../panels/status-bar/status-bar';
 import { TicketWindowPanel } from '../../panels/ticket-window/ticket-window-panel';
-import { markAppState, markCityState } from '../../state/app-state';
+import { markAppState, markCityState, markMapDrawn } from '../../state/app-state';
 import { useCityStatus } from '../../state/use-city-status';
+import { useGridMetrics } from '../../state/use-grid-metrics';
 import { useSettings } from '../../state/use-settings';
 import { useLayerSettings } from '../../state/use-layer-settings';
 import { usePointLayers } from '../../state/use-point-layers';
@@ -29,6 +50,8 @@ import { useTicketHeatmap } from '../../state/use-ticket-heatmap';
 import { useApi } from '../providers/connection-context';
 
 export type ViewRole = 'map';
+
+type OpenCard = { kind: 'grid'; card: GridCardData } | { kind: 'point'; card: PointCardData };
 
 export function AppShell({ role }: { role: ViewRole }) {
   const { t, i18n } = useTranslation();
@@ -50,22 +73,76 @@ export function AppShell({ role }: { role: ViewRole }) {
   const tickets = useTicketHeatmap(cityState === 'ready');
   const points = usePointLayers(cityState === 'ready', city.status?.revision ?? 0);
   const [cameraAtlas] = useState(cameraIconAtlas);
+  const [card, setCard] = useState<OpenCard | null>(null);
+  const selection = useMemo((): Selection | undefined => {
+    if (card?.kind === 'point') return { kind: 'point', position: card.card.position };
+    const boundaries = card && city.boundaries.find((candidate) => candidate.level === card.card.grid.level);
+    return card && boundaries ? { kind: 'grid', boundaries, id: card.card.grid.id } : undefined;
+  }, [card, city.boundaries]);
+
+  // The grid fill colours the finest level drawn at this zoom by the chosen metric.
+  const fillLevel = fillLevelAt(zoom);
+  const metric = layerSettings.fill.metric ?? 'openTickets';
+  const metrics = useGridMetrics(
+    layerSettings.fill.visible && cityState === 'ready' ? fillLevel : undefined,
+    city.status?.revision ?? 0,
+  );
+  const fillBoundaries = city.boundaries.find((boundaries) => boundaries.level === fillLevel);
+  const exclusiveBoundaries = city.boundaries.find((boundaries) => boundaries.level === 'exclusive');
+  const fill = useMemo(() => {
+    if (!fillBoundaries || !metrics) return undefined;
+    const geometry = gridFillGeometry(fillBoundaries);
+    const values = metricValues(geometry.ids, metrics, metric);
+    return { geometry, values, max: metricScaleMax(values) };
+  }, [fillBoundaries, metrics, metric]);
+
   const layers = useMemo(() => {
-    const { heatmap: heat, grids, workers, cameras, sensors } = layerSettings;
+    const { heatmap: heat, fill: fillSetting, grids, workers, cameras, sensors, labels } = layerSettings;
     return [
+      ...(fill ? [createGridFillLayer({ ...fill, metric, ...fillSetting })] : []),
       ...(tickets.heatmap
-        ? [createTicketHeatmapLayer({ heatmap: tickets.heatmap, weights: tickets.heatmap.weights, ...heat })]
+        ? [createTicketHeatmapLayer({ heatmap: tickets.heatmap, weights: tickets.heatmap.weights, zoom, ...heat })]
         : []),
       ...BOUNDARY_ORDER.flatMap((level) => city.boundaries.filter((boundaries) => boundaries.level === level)).map(
         (boundaries) => createBoundariesLayer({ boundaries, zoom, ...grids }),
       ),
+      ...(exclusiveBoundaries
+        ? [createExclusiveFillLayer({ geometry: gridFillGeometry(exclusiveBoundaries), zoom, visible: grids.visible })]
+        : []),
       ...(points.workers ? [createWorkersLayer({ ...points.workers, zoom, ...workers })] : []),
       ...(points.sensors ? [createSensorsLayer({ ...points.sensors, zoom, ...sensors })] : []),
       ...(points.cameras ? [createCamerasLayer({ ...points.cameras, zoom, atlas: cameraAtlas, ...cameras })] : []),
       // The city outline on top: its edge is every outer boundary's too.
       ...(outline ? [createCityOutlineLayer({ outline })] : []),
+      ...(selection ? [createSelectionLayer(selection)] : []),
+      // Names last, over everything: a commander reads the map by them.
+      ...(city.labels ? [createLabelsLayer({ labels: city.labels, zoom, ...labels })] : []),
     ];
-  }, [outline, city.boundaries, zoom, tickets.heatmap, points, layerSettings, cameraAtlas]);
+  }, [
+    outline,
+    city.boundaries,
+    city.labels,
+    zoom,
+    tickets.heatmap,
+    points,
+    layerSettings,
+    cameraAtlas,
+    fill,
+    metric,
+    exclusiveBoundaries,
+    selection,
+  ]);
+
+  const layersComplete = Boolean(
+    outline &&
+    tickets.heatmap &&
+    city.boundaries.length > 0 &&
+    city.labels &&
+    points.workers &&
+    points.cameras &&
+    points.sensors &&
+    (fill || !layerSettings.fill.visible),
+  );
 
   useEffect(() => {
     Promise.all([api.app.getInfo({}), api.city.getOutline({})]).then(
@@ -77,17 +154,46 @@ export function AppShell({ role }: { role: ViewRole }) {
     );
   }, [api]);
 
-  // A click opens the card of the finest grid level drawn at that zoom (micro-grids exist only in urban compounds).
-  const [card, setCard] = useState<GridCardData | null>(null);
+  // A click on a camera or a sensor opens its card; on a filled grid, that grid's; elsewhere the finest grid level
+  // drawn at that zoom (micro-grids exist only in urban compounds, so L3 where there is none).
+  const [focus, setFocus] = useState<MapFocus>();
+  const showGrid = useCallback((found: GridCardData | null) => setCard(found && { kind: 'grid', card: found }), []);
+  const showPoint = useCallback((found: PointCardData | null) => setCard(found && { kind: 'point', card: found }), []);
+  const failed = useCallback(
+    (what: string) => (error: unknown) => console.error(`gridline: ${what} failed`, error),
+    [],
+  );
   const onPick = useCallback(
-    (lng: number, lat: number, zoom: number) => {
-      const level = zoom < 10.5 ? 'L1' : zoom < 12 ? 'L2' : zoom < 14 ? 'L3' : 'micro';
+    ({ lng, lat, zoom, layerId, index }: MapPick) => {
+      if (index !== undefined && (layerId === 'cameras' || layerId === 'sensors')) {
+        const id = points[layerId]?.data.ids[index];
+        if (id !== undefined) api.map.getPointCard({ layer: layerId, id }).then(showPoint, failed('map.getPointCard'));
+        return;
+      }
+      if (index !== undefined && layerId?.startsWith(GRID_FILL_PREFIX)) {
+        const level = layerId.slice(GRID_FILL_PREFIX.length);
+        const boundaries = city.boundaries.find((candidate) => candidate.level === level);
+        const id = boundaries && gridIdAt(gridFillGeometry(boundaries), index);
+        if (id !== undefined) {
+          api.map.getGridCard({ id }).then(showGrid, failed('map.getGridCard'));
+          return;
+        }
+      }
+      const level = fillLevelAt(zoom);
       api.map
         .getGridCard({ lng, lat, level })
         .then((found) => (found === null && level === 'micro' ? api.map.getGridCard({ lng, lat, level: 'L3' }) : found))
-        .then(setCard, (error: unknown) => console.error('gridline: map.getGridCard failed', error));
+        .then(showGrid, failed('map.getGridCard'));
     },
-    [api],
+    [api, points, city.boundaries, showGrid, showPoint, failed],
+  );
+  const onSearchPick = useCallback(
+    (hit: SearchHit) => {
+      setFocus({ lng: hit.position[0], lat: hit.position[1], zoom: hit.zoom });
+      if (hit.kind === 'grid') api.map.getGridCard({ id: hit.id }).then(showGrid, failed('map.getGridCard'));
+      else api.map.getPointCard({ layer: hit.kind, id: hit.id }).then(showPoint, failed('map.getPointCard'));
+    },
+    [api, showGrid, showPoint, failed],
   );
 
   const onMapReady = useCallback(() => markAppState('ready'), []);
@@ -112,6 +218,7 @@ export function AppShell({ role }: { role: ViewRole }) {
         <span className="role" data-testid="view-role">
           {t(`role.${role}`)}
         </span>
+        {cityState === 'ready' && <SearchBox onPick={onSearchPick} />}
         <button type="button" onClick={() => setImportOpen(true)} data-testid="import-open">
           {t('cityImport.open')}
         </button>
@@ -129,11 +236,14 @@ export function AppShell({ role }: { role: ViewRole }) {
         {outline && (
           <MapView
             onZoom={setZoom}
+            focus={focus}
             onPick={onPick}
             bounds={outline.bbox}
             layers={layers}
             label={t('map.label')}
             onReady={onMapReady}
+            complete={layersComplete}
+            onComplete={markMapDrawn}
             onError={onMapError}
           />
         )}
@@ -149,7 +259,13 @@ export function AppShell({ role }: { role: ViewRole }) {
             {t('app.failed', { message: failure })}
           </p>
         )}
-        {outline && <LayerPanel settings={layerSettings} onChange={setLayerSetting} />}
+        {outline && (
+          <LayerPanel
+            settings={layerSettings}
+            onChange={setLayerSetting}
+            fillScale={fill && { level: fillLevel, max: fill.max }}
+          />
+        )}
         {tickets.filters && tickets.window && (
           <TicketWindowPanel
             filters={tickets.filters}
@@ -158,7 +274,8 @@ export function AppShell({ role }: { role: ViewRole }) {
             onChange={tickets.setWindow}
           />
         )}
-        {card && <GridCard card={card} onClose={() => setCard(null)} />}
+        {card?.kind === 'grid' && <GridCard card={card.card} onClose={() => setCard(null)} />}
+        {card?.kind === 'point' && <PointCard card={card.card} onClose={() => setCard(null)} />}
         {importOpen && <CityImportDialog onClose={() => setImportOpen(false)} />}
         {noteOpen && outline && (
           <DataNote

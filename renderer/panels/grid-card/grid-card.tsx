@@ -1,12 +1,15 @@
-/** The grid a commander clicked: where it sits, and who and what is in it. */
+/** The grid a commander clicked or found: where it sits, and who and what is in it. */
 import { useTranslation } from 'react-i18next';
 import type { GridCard as GridCardData } from '../../../shared/contract';
 
 export function GridCard({ card, onClose }: { card: GridCardData; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const number = (value: number): string => value.toLocaleString(i18n.language);
+  const exclusive = card.grid.exclusiveKind;
   const rows: [string, string, string][] = [
-    ['households', t('gridCard.households'), number(card.grid.households)],
+    ...(exclusive
+      ? [['kind', t('gridCard.exclusiveKind'), t(`gridCard.exclusiveKinds.${exclusive}`)] as [string, string, string]]
+      : [['households', t('gridCard.households'), number(card.grid.households)] as [string, string, string]]),
     ['area', t('gridCard.area'), `${card.grid.areaKm2.toFixed(card.grid.areaKm2 < 1 ? 3 : 1)} km²`],
     [
       'workers',
@@ -14,11 +17,12 @@ export function GridCard({ card, onClose }: { card: GridCardData; onClose: () =>
       t('gridCard.workersValue', { onDuty: number(card.workersOnDuty), total: number(card.workers) }),
     ],
     ['open-tickets', t('gridCard.openTickets'), number(card.openTickets)],
+    ['overdue-tickets', t('gridCard.overdueTickets'), number(card.overdueTickets)],
     ['cameras', t('gridCard.cameras'), number(card.cameras)],
     ['sensors', t('gridCard.sensors'), number(card.sensors)],
   ];
   return (
-    <section className="grid-card" role="dialog" aria-labelledby="grid-card-title" data-testid="grid-card">
+    <section className="map-card" role="dialog" aria-labelledby="grid-card-title" data-testid="grid-card">
       <h2 id="grid-card-title">
         <span data-testid="grid-card-name">{card.grid.name}</span>
         <span className="level">{t(`layers.gridLevels.${card.grid.level}`)}</span>

@@ -1,6 +1,7 @@
 /** Per-layer visibility, opacity and legend for this window. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { GRID_METRICS, type GridMetricName } from '../../../shared/contract';
 import { CAMERA_KINDS, SENSOR_KINDS, WORKER_STATUSES } from '../../../shared/domain/point-classes';
 import { BOUNDARY_STYLE } from '../../map/layers/boundaries/boundaries-layer';
 import {
@@ -10,6 +11,7 @@ import {
   WORKER_COLORS,
   type Rgba,
 } from '../../map/layers/point-style';
+import { FILL_RAMP, type FillLevel } from '../../map/layers/grid-fill/grid-fill-layer';
 import { HEATMAP_COLORS } from '../../map/layers/ticket-heatmap/ticket-heatmap-layer';
 import { LAYER_KEYS, type LayerKey, type LayerSetting, type LayerSettings } from '../../state/use-layer-settings';
 
@@ -27,10 +29,12 @@ function Swatch({ color, label }: { color: Rgba | readonly number[]; label: stri
 export interface LayerPanelProps {
   settings: LayerSettings;
   onChange: (key: LayerKey, change: Partial<LayerSetting>) => void;
+  /** The grid fill's scale: the level coloured now and the value at the top of the ramp. */
+  fillScale?: { level: FillLevel; max: number };
 }
 
-export function LayerPanel({ settings, onChange }: LayerPanelProps) {
-  const { t } = useTranslation();
+export function LayerPanel({ settings, onChange, fillScale }: LayerPanelProps) {
+  const { t, i18n } = useTranslation();
   const [open, setOpen] = useState(true);
 
   const legend = (key: LayerKey) => {
@@ -45,6 +49,41 @@ export function LayerPanel({ settings, onChange }: LayerPanelProps) {
             <span>{t('layers.legend.more')}</span>
           </div>
         );
+      case 'fill': {
+        const metric = settings.fill.metric ?? 'openTickets';
+        return (
+          <>
+            <select
+              value={metric}
+              onChange={(event) => onChange('fill', { metric: event.target.value as GridMetricName })}
+              aria-label={t('layers.fillMetric')}
+              data-testid="layer-fill-metric"
+            >
+              {GRID_METRICS.map((name) => (
+                <option key={name} value={name}>
+                  {t(`layers.metrics.${name}`)}
+                </option>
+              ))}
+            </select>
+            <div
+              className="gradient"
+              style={{ background: `linear-gradient(90deg, ${FILL_RAMP[metric].map(css).join(', ')})` }}
+            >
+              <span>0</span>
+              {fillScale && (
+                <span data-testid="layer-fill-max">
+                  {t('layers.fillScale', {
+                    level: t(`layers.gridLevels.${fillScale.level}`),
+                    max: fillScale.max.toLocaleString(i18n.language),
+                  })}
+                </span>
+              )}
+            </div>
+          </>
+        );
+      }
+      case 'labels':
+        return null;
       case 'grids':
         return (
           <ul>

@@ -10,6 +10,7 @@ import { CHANNELS } from '../../../../shared/domain/channels';
 import { encodePolygonBlob } from '../../../../shared/geo/polygon-blob';
 import type { LngLat } from '../../../../shared/geo/types';
 import { TICKETS_BY_GRID_INDEX } from '../../store/migrations/0003-ticket-grid-index';
+import { TICKETS_OPEN_INDEX } from '../../store/migrations/0004-open-ticket-index';
 import type { Store } from '../../store/store';
 import { CityService } from '../city-service';
 import { TicketBlockWriter } from '../../tickets/ticket-blocks';
@@ -204,6 +205,7 @@ export async function generateCity(store: Store, options: GenerateOptions): Prom
   });
   // Millions of rows in random grid order: build the grid index once at the end instead of row by row.
   db.exec('DROP INDEX IF EXISTS tickets_by_grid');
+  db.exec('DROP INDEX IF EXISTS tickets_open');
   const blocks = new TicketBlockWriter(new Map(taxonomy.categoryRows.map((row) => [row.id, row.code])));
   let tickets = 0;
   for (const batch of generateTickets({
@@ -226,6 +228,7 @@ export async function generateCity(store: Store, options: GenerateOptions): Prom
 
   report('finishing', 0, 1);
   db.exec(TICKETS_BY_GRID_INDEX);
+  db.exec(TICKETS_OPEN_INDEX);
   blocks.write(store);
   db.pragma('optimize');
   const seconds = (Date.now() - started) / 1000;

@@ -5,6 +5,7 @@
  */
 import { PathLayer } from '@deck.gl/layers';
 import type { Boundaries } from '../../../../shared/contract';
+import { memoize } from '../binary-data';
 
 type Rgba = [number, number, number, number];
 
@@ -31,16 +32,21 @@ export const BOUNDARY_ORDER: readonly Boundaries['level'][] = ['micro', 'L3', 'L
 
 export const boundariesLayerId = (level: Boundaries['level']): string => `boundaries-${level}`;
 
+/** One path per ring, straight from the typed arrays; built once per boundary set (zoom steps reuse it). */
+export const boundaryPaths = memoize((boundaries: Boundaries) => {
+  const rings = boundaries.ringStarts.length - 1;
+  return {
+    length: rings,
+    startIndices: boundaries.ringStarts.subarray(0, rings),
+    attributes: { getPath: { value: boundaries.coords, size: 2 } },
+  };
+});
+
 export function createBoundariesLayer({ boundaries, zoom, visible = true, opacity = 1 }: BoundariesState): PathLayer {
   const style = BOUNDARY_STYLE[boundaries.level];
-  const rings = boundaries.ringStarts.length - 1;
   return new PathLayer({
     id: boundariesLayerId(boundaries.level),
-    data: {
-      length: rings,
-      startIndices: boundaries.ringStarts.subarray(0, rings),
-      attributes: { getPath: { value: boundaries.coords, size: 2 } },
-    },
+    data: boundaryPaths(boundaries),
     // Rings arrive closed; 'open' tells deck not to re-close or normalise them.
     _pathType: 'open',
     positionFormat: 'XY',

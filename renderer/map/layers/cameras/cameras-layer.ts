@@ -4,6 +4,7 @@
  */
 import { IconLayer } from '@deck.gl/layers';
 import type { PointLayerData } from '../../../../shared/contract';
+import { coloredPoints } from '../binary-data';
 
 export interface CamerasState {
   data: PointLayerData;
@@ -52,13 +53,7 @@ export function createCamerasLayer({
 }: CamerasState): IconLayer {
   return new IconLayer({
     id: 'cameras',
-    data: {
-      length: data.ids.length,
-      attributes: {
-        getPosition: { value: data.positions, size: 2 },
-        getColor: { value: colors, size: 4, normalized: true },
-      },
-    },
+    data: coloredPoints(data.positions, colors, 'getColor'),
     visible: visible && zoom >= CAMERAS_MIN_ZOOM,
     opacity,
     // deck.gl loads a canvas like an image at run time; its prop type only names URLs and textures.
@@ -67,6 +62,9 @@ export function createCamerasLayer({
     getIcon: () => 'camera',
     sizeUnits: 'pixels',
     getSize: 16,
-    pickable: false,
+    // A click opens the device's card.
+    pickable: true,
+    autoHighlight: true,
+    highlightColor: [255, 255, 255, 200],
   });
 }

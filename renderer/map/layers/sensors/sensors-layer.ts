@@ -1,6 +1,7 @@
 /** Lifeline sensors by kind (gas, water, heat, water level, rainfall), with warnings, alarms and offline ones marked. */
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { PointLayerData } from '../../../../shared/contract';
+import { coloredPoints } from '../binary-data';
 
 export interface SensorsState {
   data: PointLayerData;
@@ -19,13 +20,7 @@ export function createSensorsLayer({
 }: SensorsState): ScatterplotLayer {
   return new ScatterplotLayer({
     id: 'sensors',
-    data: {
-      length: data.ids.length,
-      attributes: {
-        getPosition: { value: data.positions, size: 2 },
-        getFillColor: { value: colors, size: 4, normalized: true },
-      },
-    },
+    data: coloredPoints(data.positions, colors, 'getFillColor'),
     visible,
     opacity,
     radiusUnits: 'pixels',
@@ -33,6 +28,9 @@ export function createSensorsLayer({
     getRadius: zoom < 11 ? 1.2 : zoom < 14 ? 2.5 : 4,
     updateTriggers: { getRadius: [zoom < 11, zoom < 14] },
     stroked: false,
-    pickable: false,
+    // A click opens the device's card.
+    pickable: true,
+    autoHighlight: true,
+    highlightColor: [255, 255, 255, 200],
   });
 }

@@ -5,6 +5,7 @@
 import { ScreenGridLayer } from '@deck.gl/aggregation-layers';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { PointLayerData } from '../../../../shared/contract';
+import { coloredPoints, pointPositions } from '../binary-data';
 
 export interface WorkersState {
   data: PointLayerData;
@@ -25,13 +26,11 @@ export const WORKERS_DENSITY_COLORS: [number, number, number][] = [
 ];
 
 export function createWorkersLayer({ data, colors, zoom, visible = true, opacity = 1 }: WorkersState) {
-  const length = data.ids.length;
-  const getPosition = { value: data.positions, size: 2 };
   if (zoom < WORKERS_DETAIL_ZOOM) {
     // A different id from the dots: deck.gl must not reuse one layer's state for another layer class.
     return new ScreenGridLayer({
       id: 'workers-density',
-      data: { length, attributes: { getPosition } },
+      data: pointPositions(data.positions),
       visible,
       opacity: opacity * 0.7,
       cellSizePixels: 14,
@@ -41,7 +40,7 @@ export function createWorkersLayer({ data, colors, zoom, visible = true, opacity
   }
   return new ScatterplotLayer({
     id: 'workers',
-    data: { length, attributes: { getPosition, getFillColor: { value: colors, size: 4, normalized: true } } },
+    data: coloredPoints(data.positions, colors, 'getFillColor'),
     visible,
     opacity,
     radiusUnits: 'pixels',

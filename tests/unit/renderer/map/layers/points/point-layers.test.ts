@@ -102,3 +102,32 @@ describe('point layers', () => {
     );
   });
 });
+
+describe('attribute-only updates', () => {
+  type Binary = { attributes: Record<string, { value: ArrayBufferView }> };
+  const dataOf = (layer: { props: { data: unknown } }): Binary => layer.props.data as Binary;
+
+  it('reuses the data object across zoom steps: deck.gl recomputes nothing', () => {
+    const data = points('sensors', [0, 4, 8]);
+    const colors = colorAttribute(data);
+    expect(dataOf(createSensorsLayer({ data, colors, zoom: 9 }))).toBe(
+      dataOf(createSensorsLayer({ data, colors, zoom: 15 })),
+    );
+    const workers = points('workers', [0, 1]);
+    const workerColors = colorAttribute(workers);
+    expect(dataOf(createWorkersLayer({ data: workers, colors: workerColors, zoom: 12 }))).toBe(
+      dataOf(createWorkersLayer({ data: workers, colors: workerColors, zoom: 13 })),
+    );
+  });
+
+  it('on a status refresh, changes the colours and keeps the very same positions descriptor', () => {
+    const before = points('workers', [0, 1, 2]);
+    const after = { ...before, classes: Uint8Array.from([2, 2, 2]) };
+    const first = dataOf(createWorkersLayer({ data: before, colors: colorAttribute(before), zoom: 13 }));
+    const second = dataOf(createWorkersLayer({ data: after, colors: colorAttribute(after), zoom: 13 }));
+    expect(second).not.toBe(first);
+    // deck.gl compares descriptors by identity: the same one means no upload of the positions.
+    expect(second.attributes.getPosition).toBe(first.attributes.getPosition);
+    expect(second.attributes.getFillColor).not.toBe(first.attributes.getFillColor);
+  });
+});

@@ -1,0 +1,67 @@
+import { PNG } from 'pngjs';
+import { expect, test } from './fixtures';
+import { showOnly, uncoveredMap } from './pixels';
+
+/** Share of pixels that differ (any channel by more than 12) between two screenshots of the same clip. */
+function changedShare(a: Buffer, b: Buffer): number {
+  const x = PNG.sync.read(a).data;
+  const y = PNG.sync.read(b).data;
+  let changed = 0;
+  for (let i = 0; i < x.length; i += 4) {
+    if (Math.max(Math.abs(x[i]! - y[i]!), Math.abs(x[i + 1]! - y[i + 1]!), Math.abs(x[i + 2]! - y[i + 2]!)) > 12) {
+      changed++;
+    }
+  }
+  return changed / (x.length / 4);
+}
+
+test('grids fill by the chosen metric, light up under the pointer, and a click opens the card', async ({
+  console: gridline,
+  page,
+}, testInfo) => {
+  await page.goto(gridline.host.url);
+  await expect(page.locator('html')).toHaveAttribute('data-city-state', 'ready', { timeout: 30_000 });
+  // Street level (L2 fill) over the city centre.
+  await page.goto(`${gridline.host.origin}/?view=fill#11/34.757/113.66`);
+  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
+  await showOnly(page, []);
+  const clip = await uncoveredMap(page);
+  const empty = await page.screenshot({ clip });
+
+  await page.getByTestId('layer-fill-visible').setChecked(true);
+  await expect(page.getByTestId('layer-fill-max')).toContainText('二级网格');
+  await expect
+    .poll(async () => changedShare(empty, await page.screenshot({ clip })), { message: 'the fill covers the map' })
+    .toBeGreaterThan(0.3);
+  const openTickets = await page.screenshot({ clip });
+  await page.screenshot({ path: testInfo.outputPath('fill-open-tickets.png') });
+
+  // Another metric, other colours (workers on duty use the green ramp).
+  await page.getByTestId('layer-fill-metric').selectOption('workersOnDuty');
+  await expect
+    .poll(async () => changedShare(openTickets, await page.screenshot({ clip })), { message: 'the metric recolours' })
+    .toBeGreaterThan(0.2);
+  await page.screenshot({ path: testInfo.outputPath('fill-workers.png') });
+
+  // Hover: the grid under the pointer lights up, and only around it.
+  const centre = { x: clip.x + clip.width / 2, y: clip.y + clip.height / 2 };
+  await page.mouse.move(clip.x + 5, clip.y + 5);
+  const calm = await page.screenshot({ clip });
+  await page.mouse.move(centre.x, centre.y);
+  await expect
+    .poll(async () => changedShare(calm, await page.screenshot({ clip })), { message: 'hover highlight' })
+    .toBeGreaterThan(0.002);
+  const lit = changedShare(calm, await page.screenshot({ clip }));
+  expect(lit).toBeLessThan(0.3);
+  await page.screenshot({ path: testInfo.outputPath('fill-hover.png') });
+
+  // A click on the fill opens that grid's card (picked on the GPU, not located again).
+  await page.mouse.click(centre.x, centre.y);
+  await expect(page.getByTestId('grid-card')).toContainText('二级网格');
+  await expect(page.getByTestId('grid-card-overdue-tickets')).toHaveText(/^\d[\d,]*$/);
+
+  // The choice of metric is remembered by this window.
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
+  await expect(page.getByTestId('layer-fill-metric')).toHaveValue('workersOnDuty');
+});
