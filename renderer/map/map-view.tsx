@@ -55,7 +55,8 @@ declare global {
   }
 }
 
-const FIT_PADDING_PX = 32;
+// The layer panel sits on the left and the ticket window at the bottom: the city fits in what they leave.
+const FIT_PADDING_PX = { top: 32, right: 64, bottom: 120, left: 230 };
 
 // maplibre finds its worker beside its own module only under http(s); the bundled copy works under every host.
 setWorkerUrl(new URL(maplibreWorkerUrl, document.baseURI).href);
