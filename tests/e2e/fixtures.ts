@@ -35,6 +35,11 @@ interface Fixtures {
   pageErrors: string[];
   /** Opens a console window and waits for its ready marker. */
   openConsole: (page?: Page) => Promise<Page>;
+  /**
+   * Opens the console once the city is complete, then — given a view (`zoom/lat/lng`) — again as a new document on
+   * that view (not just a new hash: the map starts there rather than flying), and waits for the map.
+   */
+  openCity: (view?: string) => Promise<Page>;
 }
 
 export const test = base.extend<Fixtures & Options>({
@@ -89,6 +94,15 @@ export const test = base.extend<Fixtures & Options>({
       await target.goto(gridline.host.url);
       await expect(target.locator('html')).toHaveAttribute('data-app-state', 'ready');
       return target;
+    });
+  },
+  openCity: async ({ console: gridline, page }, use) => {
+    await use(async (view) => {
+      await page.goto(gridline.host.url);
+      await expect(page.locator('html')).toHaveAttribute('data-city-state', 'ready', { timeout: 30_000 });
+      if (view) await page.goto(`${gridline.host.origin}/?view=test#${view}`);
+      await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
+      return page;
     });
   },
 });

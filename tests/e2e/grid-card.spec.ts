@@ -7,12 +7,10 @@ import { showOnly } from './pixels';
 test('clicking a grid opens its card, with counts equal to the store', async ({
   console: gridline,
   page,
+  openCity,
 }, testInfo) => {
-  await page.goto(gridline.host.url);
-  await expect(page.locator('html')).toHaveAttribute('data-city-state', 'ready', { timeout: 30_000 });
   // Compound level (L3) over the city centre, opened as a new document so the map starts there.
-  await page.goto(`${gridline.host.origin}/?view=card#12.5/34.757/113.66`);
-  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
+  await openCity('12.5/34.757/113.66');
   await showOnly(page, ['grids']);
   const box = (await page.getByTestId('map').boundingBox())!;
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);

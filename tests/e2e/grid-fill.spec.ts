@@ -16,14 +16,11 @@ function changedShare(a: Buffer, b: Buffer): number {
 }
 
 test('grids fill by the chosen metric, light up under the pointer, and a click opens the card', async ({
-  console: gridline,
   page,
+  openCity,
 }, testInfo) => {
-  await page.goto(gridline.host.url);
-  await expect(page.locator('html')).toHaveAttribute('data-city-state', 'ready', { timeout: 30_000 });
   // Street level (L2 fill) over the city centre.
-  await page.goto(`${gridline.host.origin}/?view=fill#11/34.757/113.66`);
-  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
+  await openCity('11/34.757/113.66');
   await showOnly(page, []);
   const clip = await uncoveredMap(page);
   const empty = await page.screenshot({ clip });

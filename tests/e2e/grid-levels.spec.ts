@@ -5,12 +5,11 @@ import { countPixelsNear, showOnly, uncoveredMap } from './pixels';
 test('finer grids and exclusive grids appear as the map zooms in (Zhengzhou East Station)', async ({
   console: gridline,
   page,
+  openCity,
 }, testInfo) => {
   const exclusive = BOUNDARY_STYLE.exclusive.color;
   // City view first: the exclusive overlays are not drawn yet.
-  await page.goto(gridline.host.url);
-  await expect(page.locator('html')).toHaveAttribute('data-city-state', 'ready', { timeout: 30_000 });
-  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
+  await openCity();
   await showOnly(page, ['grids']);
   const clip = await uncoveredMap(page);
   expect(countPixelsNear(await page.screenshot({ clip }), exclusive, 70)).toBeLessThan(20);

@@ -5,10 +5,9 @@ import { countPixelsNear, showOnly, uncoveredMap } from './pixels';
 test('place names: county-level units at city zoom, streets and towns closer in, hidden from the panel', async ({
   console: gridline,
   page,
+  openCity,
 }, testInfo) => {
-  await page.goto(gridline.host.url);
-  await expect(page.locator('html')).toHaveAttribute('data-city-state', 'ready', { timeout: 30_000 });
-  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
+  await openCity();
   const clip = await uncoveredMap(page);
   const pixels = async (color: readonly number[]): Promise<number> =>
     countPixelsNear(await page.screenshot({ clip }), color, 30);

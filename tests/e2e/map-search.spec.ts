@@ -13,10 +13,9 @@ async function view(page: Page): Promise<{ zoom: number; lat: number; lng: numbe
 test('search finds a grid by name and by code, flies to it and opens its card', async ({
   console: gridline,
   page,
+  openCity,
 }, testInfo) => {
-  await page.goto(gridline.host.url);
-  await expect(page.locator('html')).toHaveAttribute('data-city-state', 'ready', { timeout: 30_000 });
-  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
+  await openCity();
 
   const db = new Database(join(gridline.dataDir, STORE_FILE), { readonly: true });
   // A community (L2) whose name no other grid contains: its name alone must find it first.

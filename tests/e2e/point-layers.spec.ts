@@ -10,14 +10,11 @@ const LEGENDS: Partial<Record<LayerKey, readonly (readonly number[])[]>> = {
 };
 
 test('workers, cameras and sensors each show on the map, alone, and the layer panel hides them', async ({
-  console: gridline,
   page,
+  openCity,
 }, testInfo) => {
-  await page.goto(gridline.host.url);
-  await expect(page.locator('html')).toHaveAttribute('data-city-state', 'ready', { timeout: 30_000 });
   // A new document (not just a new hash), so the map starts on that view rather than jumping to it.
-  await page.goto(`${gridline.host.origin}/?view=centre#13.5/34.757/113.66`);
-  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
+  await openCity('13.5/34.757/113.66');
   const clip = await uncoveredMap(page);
   const pixels = async (colors: readonly (readonly number[])[]): Promise<number> => {
     const shot = await page.screenshot({ clip });

@@ -11,6 +11,7 @@ import type { GridCard } from '../../../shared/contract';
 import type { GridLocator } from '../city/grid-locator';
 import type { GridLevel } from '../city/grid-model';
 import { onDutyAt } from '../simulators/field-state-simulator';
+import { gridLineage } from './grid-lineage';
 import { OPEN_TICKET_STATUSES } from '../store/migrations/0004-open-ticket-index';
 import type { Store } from '../store/store';
 
@@ -56,21 +57,16 @@ export class GridCardService {
   /** The card of a grid by id, or null for an unknown id. */
   card(id: number): GridCard | null {
     const db = this.store.reader();
-    const gridById = db.prepare(
-      `SELECT id, code, name, level, parent_id AS parentId, county_id AS countyId, exclusive_kind AS exclusiveKind,
+    const grid = db
+      .prepare(
+        `SELECT id, code, name, level, parent_id AS parentId, county_id AS countyId, exclusive_kind AS exclusiveKind,
               households, area_km2 AS areaKm2, min_lon AS minLon, min_lat AS minLat, max_lon AS maxLon, max_lat AS maxLat,
               centroid_lon AS centroidLon, centroid_lat AS centroidLat
        FROM grids WHERE id = ?`,
-    );
-    const grid = gridById.get(id) as GridRow | undefined;
+      )
+      .get(id) as GridRow | undefined;
     if (!grid) return null;
-    const parents: GridCard['parents'] = [];
-    for (let parentId = grid.parentId; parentId !== null;) {
-      const parent = gridById.get(parentId) as GridRow;
-      parents.unshift({ id: parent.id, code: parent.code, name: parent.name, level: parent.level });
-      parentId = parent.parentId;
-    }
-    const county = db.prepare('SELECT name FROM counties WHERE id = ?').get(grid.countyId) as { name: string };
+    const { county, parents } = gridLineage(db, grid);
     const now = this.now();
     // An exclusive grid's "subtree" is itself: nothing hangs below an overlay.
     const count = (sql: string, ...more: unknown[]): number =>
@@ -93,7 +89,7 @@ export class GridCardService {
         centroid: [grid.centroidLon, grid.centroidLat],
       },
       parents,
-      county: county.name,
+      county,
       workers: workers.length,
       workersOnDuty: workers.filter(([workerId, shift]) => onDuty(workerId, shift)).length,
       openTickets: tickets.open,

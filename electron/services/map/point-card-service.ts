@@ -5,18 +5,9 @@
  */
 import type { PointCard } from '../../../shared/contract';
 import { SENSOR_STATES } from '../../../shared/domain/point-classes';
-import type { GridLevel } from '../city/grid-model';
 import { sensorState } from '../simulators/field-state-simulator';
 import type { Store } from '../store/store';
-
-interface GridRow {
-  id: number;
-  code: string;
-  name: string;
-  level: GridLevel;
-  parentId: number | null;
-  countyId: number;
-}
+import { gridLineage, type GridRef } from './grid-lineage';
 
 export class PointCardService {
   constructor(
@@ -48,26 +39,17 @@ export class PointCardService {
         }
       | undefined;
     if (!row) return null;
-    const gridById = db.prepare(
-      'SELECT id, code, name, level, parent_id AS parentId, county_id AS countyId FROM grids WHERE id = ?',
-    );
-    const grid = gridById.get(row.gridId) as GridRow;
-    const chain: string[] = [];
-    for (
-      let at: GridRow | undefined = grid;
-      at;
-      at = at.parentId === null ? undefined : (gridById.get(at.parentId) as GridRow)
-    ) {
-      chain.unshift(at.name);
-    }
-    const county = db.prepare('SELECT name FROM counties WHERE id = ?').get(grid.countyId) as { name: string };
+    const grid = db
+      .prepare('SELECT id, code, name, level, parent_id AS parentId, county_id AS countyId FROM grids WHERE id = ?')
+      .get(row.gridId) as GridRef & { parentId: number | null; countyId: number };
+    const { county, parents } = gridLineage(db, grid);
     const base = {
       id: row.id,
       code: row.code,
       kind: row.kind,
       position: [row.lon, row.lat] as [number, number],
       grid: { id: grid.id, code: grid.code, name: grid.name, level: grid.level },
-      chain: [county.name, ...chain],
+      chain: [county, ...parents.map((parent) => parent.name), grid.name],
     };
     if (layer === 'cameras') return { layer, ...base, streamUrl: row.streamUrl ?? null };
     const asOf = this.now();
