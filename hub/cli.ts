@@ -1,0 +1,80 @@
+/**
+ * `npm run hub -- [--port 5180] [--host 127.0.0.1] [--processes N] [--redis URL | --start-redis] [--data-dir DIR]`
+ *
+ * One process with an embedded command log, or N processes (one per core by default when --processes is given
+ * without a number) sharing one port through Node's cluster module and one Redis: the Socket.IO Redis adapter
+ * carries commands between them, a Redis Stream is the command log. `--start-redis` starts Debian's redis-server on
+ * loopback for the run. Secrets come from GRIDLINE_HUB_WORKER_SECRET and GRIDLINE_HUB_CONSOLE_SECRET; without them a
+ * pair is generated into DATA_DIR/hub-secrets.json (0600) for a bare desk.
+ */
+import cluster from 'node:cluster';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startRedis } from './redis-process';
+import { startHub } from './server/hub-server';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.GRIDLINE_HUB_PORT ?? '5180' },
+    host: { type: 'string', default: process.env.GRIDLINE_HUB_HOST ?? '127.0.0.1' },
+    processes: { type: 'string' },
+    redis: { type: 'string', default: process.env.GRIDLINE_REDIS_URL },
+    'start-redis': { type: 'boolean', default: false },
+    'data-dir': { type: 'string', default: process.env.GRIDLINE_HUB_DATA_DIR ?? join('.gridline', 'hub') },
+  },
+});
+
+const log = (event: string, fields: Record<string, unknown> = {}): void =>
+  console.log(JSON.stringify({ time: new Date().toISOString(), pid: process.pid, event, ...fields }));
+
+function secrets(dataDir: string): { worker: string; console: string } {
+  const fromEnv = { worker: process.env.GRIDLINE_HUB_WORKER_SECRET, console: process.env.GRIDLINE_HUB_CONSOLE_SECRET };
+  if (fromEnv.worker && fromEnv.console) return { worker: fromEnv.worker, console: fromEnv.console };
+  const file = join(dataDir, 'hub-secrets.json');
+  if (!existsSync(file)) {
+    const generated = { worker: randomBytes(32).toString('base64url'), console: randomBytes(32).toString('base64url') };
+    writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600 });
+    log('hub.secrets-generated', { file });
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as { worker: string; console: string };
+}
+
+const dataDir = resolve(values['data-dir']);
+mkdirSync(dataDir, { recursive: true });
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65_535)
+  throw new Error(`--port must be a port number: ${values.port}`);
+const processes = values.processes === undefined ? 1 : Number(values.processes) || availableParallelism();
+
+if (cluster.isPrimary && processes > 1) {
+  const redisUrl = values.redis ?? (values['start-redis'] ? (await startRedis({ dir: dataDir })).url : undefined);
+  if (!redisUrl) throw new Error('--processes N needs --redis URL or --start-redis: the hubs share Redis');
+  secrets(dataDir);
+  log('hub.cluster', { processes, port, redis: redisUrl });
+  for (let i = 0; i < processes; i++) cluster.fork({ GRIDLINE_REDIS_URL: redisUrl, GRIDLINE_HUB_INDEX: String(i) });
+  cluster.on('exit', (worker, code) => log('hub.process-exited', { pid: worker.process.pid, code }));
+} else {
+  const redisUrl = values.redis ?? (values['start-redis'] ? (await startRedis({ dir: dataDir })).url : undefined);
+  const secret = secrets(dataDir);
+  const hub = await startHub({
+    port,
+    host: values.host,
+    hubId: `hub-${process.env.GRIDLINE_HUB_INDEX ?? '0'}-${process.pid}`,
+    workerSecret: secret.worker,
+    consoleSecret: secret.console,
+    redisUrl,
+    dataDir,
+    log,
+  });
+  if (values.host !== '127.0.0.1' && values.host !== 'localhost') {
+    log('hub.not-loopback', { host: values.host, note: 'reachable beyond this machine: put TLS in front' });
+  }
+  const stop = (): void => {
+    void hub.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -1,0 +1,378 @@
+/**
+ * The command hub: grid workers' phones connect here (namespace `/`), consoles too (`/console`). A console publishes a
+ * command once; the hub that receives it logs it (next sequence number), hands it to every other hub (Socket.IO's
+ * Redis adapter, inter-server events) and each hub fans it out to its own workers — encoded once, written to each
+ * socket — and tracks their receipts in bitsets. Aggregated receipts go to every console at least every 250 ms.
+ * Without Redis one hub runs alone with an embedded log.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import { Server, type Socket } from 'socket.io';
+import {
+  CONSOLE_NAMESPACE,
+  PRIORITIES,
+  RECEIPT_DELIVERED,
+  RECEIPT_READ,
+  ROOM,
+  sendCommandSchema,
+  workerAuthSchema,
+  type CommandWire,
+  type HubError,
+  type HubStats,
+  type PendingWorkers,
+  type ReceiptsMessage,
+  type SendAck,
+  type WorkerClaims,
+} from '../../shared/protocol/hub-protocol';
+import { RedisCommandLog, SqliteCommandLog, type CommandLog, type LoggedCommand } from './command-log';
+import { CommandDelivery, WorkerSlots } from './delivery-tracker';
+import { LoggingEscalationGateway, type EscalationGateway } from './escalation';
+import { verifyWorkerToken } from './worker-token';
+
+export type HubLog = (event: string, fields?: Record<string, unknown>) => void;
+
+export interface HubOptions {
+  host?: string;
+  /** 0: any free port. */
+  port: number;
+  hubId: string;
+  /** Verifies worker tokens (shared with provisioning). */
+  workerSecret: string;
+  /** What consoles present to connect. */
+  consoleSecret: string;
+  /** Scale-out: the Redis every hub of the tier shares. Without it, one hub with an embedded log in `dataDir`. */
+  redisUrl?: string;
+  dataDir: string;
+  escalation?: EscalationGateway;
+  log?: HubLog;
+  receiptIntervalMs?: number;
+  /** Receipts keep going out for a command this long after it was sent (and whenever it changes). */
+  receiptWindowMs?: number;
+  now?: () => number;
+}
+
+export interface Hub {
+  url: string;
+  port: number;
+  stats(): HubStats;
+  close(): Promise<void>;
+}
+
+/** How many pending worker ids one answer carries at most (the total is always given). */
+const PENDING_CAP = 5000;
+
+interface WorkerData {
+  slot: number;
+  claims: WorkerClaims;
+}
+
+/** Client-supplied acknowledgement callbacks are optional and untrusted: use one only if it is a function. */
+type Reply<T> = (answer: T | HubError) => void;
+const replier = <T>(reply: unknown): Reply<T> | undefined =>
+  typeof reply === 'function' ? (answer) => void (reply as Reply<T>)(answer) : undefined;
+
+const sameSecret = (given: unknown, secret: string): boolean => {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+export function commandWire(command: LoggedCommand): string {
+  const wire: CommandWire = {
+    i: command.id,
+    s: command.seq,
+    p: PRIORITIES.indexOf(command.priority),
+    t: command.text,
+    a: command.ackRequired ? 1 : 0,
+    at: command.sentAt,
+    e: command.expiresAt,
+  };
+  return JSON.stringify(wire);
+}
+
+const targets = (command: LoggedCommand, claims: WorkerClaims): boolean =>
+  'all' in command.target || command.target.grids.some((grid) => claims.g.includes(grid));
+
+export async function startHub(options: HubOptions): Promise<Hub> {
+  const now = options.now ?? Date.now;
+  const log: HubLog = options.log ?? ((event, fields) => console.log(JSON.stringify({ event, ...fields })));
+  const escalation = options.escalation ?? new LoggingEscalationGateway(log);
+  const http = createServer((_request, response) => {
+    response.writeHead(404).end();
+  });
+  const io = new Server(http, {
+    transports: ['websocket'],
+    perMessageDeflate: false,
+    httpCompression: false,
+    serveClient: false,
+    // Phones on mobile networks, and a loaded hub: generous heartbeats rather than dropped workers.
+    pingInterval: 25_000,
+    pingTimeout: 60_000,
+    maxHttpBufferSize: 64 * 1024,
+    cors: { origin: false },
+  });
+
+  let redis: Redis | undefined;
+  let redisSub: Redis | undefined;
+  let commandLog: CommandLog;
+  if (options.redisUrl) {
+    redis = new Redis(options.redisUrl, { lazyConnect: true });
+    redisSub = redis.duplicate();
+    await Promise.all([redis.connect(), redisSub.connect()]);
+    io.adapter(createAdapter(redis, redisSub, { requestsTimeout: 3000 }));
+    commandLog = new RedisCommandLog(redis);
+  } else {
+    commandLog = new SqliteCommandLog(join(options.dataDir, 'hub-commands.sqlite'));
+  }
+  const scaledOut = redis !== undefined;
+
+  const workers = io.of('/');
+  const consoles = io.of(CONSOLE_NAMESPACE);
+  const slots = new WorkerSlots();
+  const socketOfSlot: (Socket | undefined)[] = [];
+  const deliveries = new Map<string, CommandDelivery>();
+  const bySeq = new Map<number, CommandDelivery>();
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, run: () => void): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, ms);
+    timers.add(timer);
+  };
+  let badReceipts = 0;
+
+  // --- workers -------------------------------------------------------------------------------------------------
+  workers.use((socket, next) => {
+    const auth = workerAuthSchema.safeParse(socket.handshake.auth);
+    const check = auth.success
+      ? verifyWorkerToken(auth.data.token, options.workerSecret, Math.floor(now() / 1000))
+      : { ok: false as const, reason: 'malformed handshake' };
+    if (!check.ok) {
+      log('worker.refused', { reason: check.reason, address: socket.handshake.address });
+      next(new Error(`unauthorized: ${check.reason}`));
+      return;
+    }
+    const data: WorkerData = { slot: slots.admit(check.claims.w, check.claims.l1), claims: check.claims };
+    socket.data = data;
+    next();
+  });
+
+  workers.on('connection', (socket) => {
+    const { slot, claims } = socket.data as WorkerData;
+    socketOfSlot[slot] = socket;
+    void socket.join([ROOM.city, ...claims.g.map(ROOM.grid)]);
+    socket.on('r', (seq: unknown, kind: unknown) => {
+      const delivery = typeof seq === 'number' ? bySeq.get(seq) : undefined;
+      if (!delivery || (kind !== RECEIPT_DELIVERED && kind !== RECEIPT_READ)) {
+        // Hostile or stale receipts are counted, never trusted; the socket stays.
+        if (badReceipts++ % 1000 === 0) log('worker.bad-receipt', { worker: claims.w, count: badReceipts });
+        return;
+      }
+      if (kind === RECEIPT_DELIVERED) delivery.markDelivered(slot, now());
+      else delivery.markRead(slot, now());
+    });
+    socket.on('disconnect', () => {
+      if (socketOfSlot[slot] === socket) socketOfSlot[slot] = undefined;
+    });
+    // Store-and-forward: what this worker missed since the last sequence it saw, in order.
+    const lastSeq = (socket.handshake.auth as { lastSeq?: number }).lastSeq;
+    if (lastSeq !== undefined) {
+      void commandLog.since(lastSeq, now()).then(
+        (missed) => {
+          for (const command of missed) {
+            if (!targets(command, claims)) continue;
+            bySeq.get(command.seq)?.markSent(slot);
+            socket.emit('c', commandWire(command));
+          }
+        },
+        (error: unknown) => log('hub.replay-failed', { worker: claims.w, error: String(error) }),
+      );
+    }
+  });
+
+  /** Fans a command out to this hub's workers in its target and starts tracking it. */
+  function deliverLocal(command: LoggedCommand): void {
+    if (deliveries.has(command.id)) return;
+    const delivery = new CommandDelivery(command, slots);
+    deliveries.set(command.id, delivery);
+    bySeq.set(command.seq, delivery);
+    const rooms = 'all' in command.target ? [ROOM.city] : command.target.grids.map(ROOM.grid);
+    for (const room of rooms) {
+      for (const socketId of workers.adapter.rooms.get(room) ?? []) {
+        const socket = workers.sockets.get(socketId);
+        if (socket) delivery.markSent((socket.data as WorkerData).slot);
+      }
+    }
+    // Encoded once by Socket.IO for every recipient; `local`: the other hubs send to their own workers.
+    workers.local.to(rooms).emit('c', commandWire(command));
+    if (command.deadlineAt !== null) later(Math.max(0, command.deadlineAt - now()), () => void escalate(delivery));
+    later(Math.max(0, command.expiresAt - now()), () => {
+      deliveries.delete(command.id);
+      bySeq.delete(command.seq);
+    });
+  }
+
+  async function escalate(delivery: CommandDelivery): Promise<void> {
+    const missed: number[] = [];
+    delivery.forEachPending((slot) => missed.push(slots.workerIds[slot]!));
+    if (missed.length === 0) return;
+    await escalation.escalate(delivery.command.id, missed);
+    consoles.emit('escalation', { hub: options.hubId, id: delivery.command.id, workers: missed, at: now() });
+  }
+
+  function resendLocal(id: string): number {
+    const delivery = deliveries.get(id);
+    if (!delivery) return 0;
+    const wire = commandWire(delivery.command);
+    let resent = 0;
+    delivery.forEachPending((slot) => {
+      const socket = socketOfSlot[slot];
+      if (!socket) return;
+      socket.emit('c', wire);
+      resent++;
+    });
+    return resent;
+  }
+
+  const localPending = (id: string): PendingWorkers =>
+    deliveries.get(id)?.pending(PENDING_CAP) ?? { id, workers: [], total: 0 };
+
+  const stats = (): HubStats => {
+    const cpu = process.cpuUsage();
+    return {
+      hub: options.hubId,
+      workers: workers.sockets.size,
+      consoles: consoles.sockets.size,
+      cpuUserMs: cpu.user / 1000,
+      cpuSystemMs: cpu.system / 1000,
+      commands: deliveries.size,
+    };
+  };
+
+  // --- hub to hub (through Redis) --------------------------------------------------------------------------------
+  consoles.on('hub:deliver', (command: LoggedCommand) => deliverLocal(command));
+  consoles.on('hub:resend', (id: string, reply: (resent: number) => void) => reply(resendLocal(id)));
+  consoles.on('hub:pending', (id: string, reply: (pending: PendingWorkers) => void) => reply(localPending(id)));
+  consoles.on('hub:stats', (reply: (stats: HubStats) => void) => reply(stats()));
+
+  /** This hub's answer plus every other hub's (none to ask without Redis). */
+  async function everyHub<T>(event: string, local: T, ...args: unknown[]): Promise<T[]> {
+    if (!scaledOut) return [local];
+    const others = (await consoles.serverSideEmitWithAck(event as never, ...(args as never[]))) as T[];
+    return [local, ...others];
+  }
+
+  // --- consoles ------------------------------------------------------------------------------------------------
+  consoles.use((socket, next) => {
+    if (sameSecret((socket.handshake.auth as { token?: unknown }).token, options.consoleSecret)) next();
+    else {
+      log('console.refused', { address: socket.handshake.address });
+      next(new Error('unauthorized'));
+    }
+  });
+
+  consoles.on('connection', (socket) => {
+    socket.on('command:send', async (payload: unknown, callback: unknown) => {
+      const reply = replier<SendAck>(callback);
+      if (!reply) return;
+      const request = sendCommandSchema.safeParse(payload);
+      if (!request.success) {
+        log('command.refused', { issues: request.error.issues.map((issue) => issue.message).slice(0, 5) });
+        reply({ error: `invalid command: ${request.error.issues[0]?.message ?? 'malformed'}` });
+        return;
+      }
+      const { deadlineS, expiresInS, ...command } = request.data;
+      const sentAt = now();
+      try {
+        const { entry, duplicate } = await commandLog.append({
+          ...command,
+          sentAt,
+          expiresAt: sentAt + expiresInS * 1000,
+          deadlineAt: deadlineS === undefined ? null : sentAt + deadlineS * 1000,
+        });
+        if (!duplicate) {
+          if (scaledOut) consoles.serverSideEmit('hub:deliver', entry);
+          deliverLocal(entry);
+          log('command.sent', { id: entry.id, seq: entry.seq, sender: entry.sender, priority: entry.priority });
+        }
+        const ack: SendAck = { id: entry.id, seq: entry.seq, sentAt: entry.sentAt, duplicate };
+        reply(ack);
+      } catch (error) {
+        log('command.failed', { id: command.id, error: String(error) });
+        reply({ error: 'the command log is unavailable; nothing was sent' });
+      }
+    });
+
+    socket.on('command:pending', async (id: unknown, callback: unknown) => {
+      const reply = replier<PendingWorkers>(callback);
+      if (!reply || typeof id !== 'string') return;
+      try {
+        const parts = await everyHub('hub:pending', localPending(id), id);
+        const workersPending = parts.flatMap((part) => part.workers).slice(0, PENDING_CAP);
+        reply({ id, workers: workersPending, total: parts.reduce((sum, part) => sum + part.total, 0) });
+      } catch (error) {
+        reply({ error: `not every hub answered: ${String(error)}` });
+      }
+    });
+
+    socket.on('command:resend', async (id: unknown, callback: unknown) => {
+      const reply = replier<{ id: string; resent: number }>(callback);
+      if (!reply || typeof id !== 'string') return;
+      try {
+        const counts = await everyHub('hub:resend', resendLocal(id), id);
+        reply({ id, resent: counts.reduce((sum, n) => sum + n, 0) });
+      } catch (error) {
+        reply({ error: `not every hub answered: ${String(error)}` });
+      }
+    });
+
+    socket.on('hub:stats', async (callback: unknown) => {
+      const reply = replier<HubStats[]>(callback);
+      if (!reply) return;
+      try {
+        reply(await everyHub('hub:stats', stats()));
+      } catch (error) {
+        reply({ error: `not every hub answered: ${String(error)}` });
+      }
+    });
+  });
+
+  // Receipts: every tick, the commands that changed or are still young, to every console of every hub.
+  const receiptWindowMs = options.receiptWindowMs ?? 10 * 60_000;
+  const ticker = setInterval(() => {
+    const at = now();
+    const commands = [...deliveries.values()]
+      .filter((delivery) => delivery.dirty || at - delivery.command.sentAt < receiptWindowMs)
+      .map((delivery) => {
+        delivery.dirty = false;
+        return delivery.part();
+      });
+    if (commands.length === 0) return;
+    const message: ReceiptsMessage = { hub: options.hubId, at, commands };
+    consoles.emit('receipts', message);
+  }, options.receiptIntervalMs ?? 250);
+
+  await new Promise<void>((resolve) => http.listen(options.port, options.host ?? '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  log('hub.started', { hub: options.hubId, port, scaledOut });
+
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    stats,
+    close: async () => {
+      clearInterval(ticker);
+      for (const timer of timers) clearTimeout(timer);
+      await io.close();
+      await commandLog.close();
+      redis?.disconnect();
+      redisSub?.disconnect();
+    },
+  };
+}

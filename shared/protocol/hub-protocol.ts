@@ -1,0 +1,205 @@
+/**
+ * The command hub's wire protocol, for both of its sides: grid workers' phones (namespace `/`) and consoles
+ * (namespace `/console`). Socket.IO over WebSocket only, compression off. Written down once here; the hub, the worker
+ * simulator and the console's hub link import it, and hub/README.md describes it for phone developers.
+ *
+ * Workers
+ * - Connect with `auth: { token, lastSeq? }`. The token is issued by the city's provisioning (the console's store
+ *   knows each worker's grids) and signed by it; it carries the worker id and grid path, so any hub can admit a worker
+ *   without a database: the hub joins the socket to the rooms of its grid path and exclusive grids.
+ * - `c` (hub → worker): a command, one JSON text (CommandWire), encoded once per broadcast for all recipients.
+ * - `r` (worker → hub): `(seq, kind)`, kind 1 delivered (on receipt), 2 read (opened by the person).
+ * - On connect with `lastSeq`, the hub replays every unexpired command after it that targeted the worker, in order;
+ *   the worker drops ids it has already seen (exactly once, end to end).
+ *
+ * Consoles
+ * - Connect to `/console` with `auth: { token }` (the hub's console secret).
+ * - `command:send` (console → hub, with ack): SendCommand → SendAck. The id is the console's: a retry with the same
+ *   id is answered with the first answer, never sent twice.
+ * - `receipts` (hub → consoles, at least every 250 ms while a command is live): every hub's partial counts; a console
+ *   adds up the latest partial of each hub.
+ * - `command:pending` (with ack): the workers who have not acknowledged, from every hub.
+ * - `command:resend` (with ack): the command again to those workers.
+ * - `escalation` (hub → consoles): workers who missed the deadline, as handed to the escalation gateway.
+ */
+import { z } from 'zod';
+
+export const WORKER_NAMESPACE = '/';
+export const CONSOLE_NAMESPACE = '/console';
+
+/** Room names: one per grid a worker belongs to, at every level, and one for the whole city. */
+export const ROOM = {
+  city: 'city',
+  grid: (id: number): string => `g:${id}`,
+} as const;
+
+export const PRIORITIES = ['routine', 'urgent', 'emergency'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const RECEIPT_DELIVERED = 1;
+export const RECEIPT_READ = 2;
+
+/** What a worker's phone receives (short keys: this text goes to every recipient). */
+export interface CommandWire {
+  /** Command id (the console's). */
+  i: string;
+  /** Sequence number in the hub tier's ordered log. */
+  s: number;
+  /** Priority index in PRIORITIES. */
+  p: number;
+  /** The text. */
+  t: string;
+  /** 1 when the worker must acknowledge reading it. */
+  a: 0 | 1;
+  /** Sent and expiry, epoch milliseconds. */
+  at: number;
+  e: number;
+}
+
+/** What a worker's token says about them (signed by provisioning; verified by every hub). */
+export const workerClaimsSchema = z.strictObject({
+  /** Worker id. */
+  w: z.number().int().positive(),
+  /** Their L1 grid: receipts are counted per L1. */
+  l1: z.number().int().positive(),
+  /** Every grid they belong to: L1 down to their micro-grid, and exclusive grids. */
+  g: z.array(z.number().int().positive()).min(1).max(16),
+  /** Token expiry, epoch seconds. */
+  exp: z.number().int().positive(),
+});
+export type WorkerClaims = z.infer<typeof workerClaimsSchema>;
+
+export const workerAuthSchema = z.strictObject({
+  token: z.string().min(10).max(2048),
+  lastSeq: z.number().int().nonnegative().optional(),
+});
+
+/** Who a command is for: the whole city, or grids at any level (the console resolves areas and polygons to grids). */
+export const commandTargetSchema = z.union([
+  z.strictObject({ all: z.literal(true) }),
+  z.strictObject({ grids: z.array(z.number().int().positive()).min(1).max(100_000) }),
+]);
+export type CommandTarget = z.infer<typeof commandTargetSchema>;
+
+export const sendCommandSchema = z.strictObject({
+  /** The console's id for the command (idempotency key). */
+  id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  text: z.string().trim().min(1).max(2000),
+  priority: z.enum(PRIORITIES),
+  target: commandTargetSchema,
+  ackRequired: z.boolean(),
+  /** Seconds until the command expires (no longer replayed to reconnecting workers). */
+  expiresInS: z
+    .number()
+    .int()
+    .min(10)
+    .max(7 * 86_400),
+  /** Seconds until workers who have not acknowledged are escalated; none when absent. */
+  deadlineS: z.number().int().min(5).max(86_400).optional(),
+  /** Who sent it (operator), for the record. */
+  sender: z.string().min(1).max(200),
+});
+export type SendCommand = z.infer<typeof sendCommandSchema>;
+
+export interface SendAck {
+  id: string;
+  seq: number;
+  sentAt: number;
+  /** Whether this id had been sent before (a retry): nothing was sent again. */
+  duplicate: boolean;
+}
+
+/** Delivery-latency histogram buckets: upper bounds in ms (the last bucket is everything above). */
+export const LATENCY_BUCKETS_MS = [
+  1, 2, 5, 10, 20, 50, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10_000, 30_000, 60_000,
+] as const;
+
+/** One hub's counts for one command. Per-L1 arrays are parallel to `l1`. */
+export interface CommandReceiptPart {
+  id: string;
+  seq: number;
+  sentAt: number;
+  /** Workers this hub sent it to (connected in the target grids at send time, or replayed to on reconnect). */
+  sent: number;
+  delivered: number;
+  read: number;
+  l1: number[];
+  l1Sent: number[];
+  l1Delivered: number[];
+  l1Read: number[];
+  /** Delivery latencies (sent → delivered receipt), counts per LATENCY_BUCKETS_MS bucket (+1 overflow). */
+  latency: number[];
+}
+
+export interface ReceiptsMessage {
+  hub: string;
+  at: number;
+  commands: CommandReceiptPart[];
+}
+
+export interface PendingWorkers {
+  id: string;
+  /** Worker ids not yet acknowledged (delivered, or read where reading must be acknowledged), capped. */
+  workers: number[];
+  total: number;
+}
+
+export interface EscalationMessage {
+  hub: string;
+  id: string;
+  workers: number[];
+  at: number;
+}
+
+/** The percentile of a latency histogram (bucket upper bound; the overflow bucket reads as the last bound). */
+export function histogramPercentile(counts: readonly number[], p: number): number | null {
+  const total = counts.reduce((sum, n) => sum + n, 0);
+  if (total === 0) return null;
+  const rank = Math.ceil(p * total);
+  let seen = 0;
+  for (let i = 0; i < counts.length; i++) {
+    seen += counts[i]!;
+    if (seen >= rank) return LATENCY_BUCKETS_MS[Math.min(i, LATENCY_BUCKETS_MS.length - 1)]!;
+  }
+  return LATENCY_BUCKETS_MS.at(-1)!;
+}
+
+export interface HubError {
+  error: string;
+}
+
+export interface HubStats {
+  hub: string;
+  workers: number;
+  consoles: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  commands: number;
+}
+
+export interface ResendResult {
+  id: string;
+  resent: number;
+}
+
+/** A console's calls, as the console sees them (socket.io-client `Socket<ConsoleListens, ConsoleCalls>`). */
+export interface ConsoleCalls {
+  'command:send': (command: SendCommand, reply: (answer: SendAck | HubError) => void) => void;
+  'command:pending': (id: string, reply: (answer: PendingWorkers | HubError) => void) => void;
+  'command:resend': (id: string, reply: (answer: ResendResult | HubError) => void) => void;
+  'hub:stats': (reply: (answer: HubStats[] | HubError) => void) => void;
+}
+
+/** What a console hears. */
+export interface ConsoleListens {
+  receipts: (message: ReceiptsMessage) => void;
+  escalation: (message: EscalationMessage) => void;
+}
+
+/** A worker's phone: what it hears and what it sends. */
+export interface WorkerListens {
+  c: (wire: string) => void;
+}
+export interface WorkerCalls {
+  r: (seq: number, kind: number) => void;
+}

@@ -1,0 +1,321 @@
+/**
+ * The hub end to end over real sockets: one hub with its embedded log, then two hubs sharing a real redis-server.
+ * Workers are socket.io-client connections with signed tokens, as the simulator opens them.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startHub, type Hub, type HubLog } from '../../../hub/server/hub-server';
+import { signWorkerToken } from '../../../hub/server/worker-token';
+import { startRedis, type RedisProcess } from '../../../hub/redis-process';
+import {
+  CONSOLE_NAMESPACE,
+  RECEIPT_DELIVERED,
+  RECEIPT_READ,
+  type CommandWire,
+  type ConsoleCalls,
+  type ConsoleListens,
+  type HubError,
+  type ReceiptsMessage,
+  type SendCommand,
+  type WorkerCalls,
+  type WorkerListens,
+} from '../../../shared/protocol/hub-protocol';
+
+type WorkerSocket = Socket<WorkerListens, WorkerCalls>;
+type ConsoleSocket = Socket<ConsoleListens, ConsoleCalls>;
+
+/** The answer, or the test fails with the hub's error. */
+function ok<T>(answer: T | HubError): T {
+  if (typeof answer === 'object' && answer !== null && 'error' in answer) throw new Error(answer.error);
+  return answer;
+}
+
+const WORKER_SECRET = 'worker-secret-for-tests';
+const CONSOLE_SECRET = 'console-secret-for-tests';
+const HOUR = 3600;
+
+const sockets: Socket[] = [];
+const hubs: Hub[] = [];
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.disconnect();
+  for (const hub of hubs.splice(0)) await hub.close();
+});
+
+function memoryLog(): HubLog & { events: { event: string; fields?: Record<string, unknown> }[] } {
+  const events: { event: string; fields?: Record<string, unknown> }[] = [];
+  return Object.assign((event: string, fields?: Record<string, unknown>) => void events.push({ event, fields }), {
+    events,
+  });
+}
+
+async function hub(options: { redisUrl?: string; hubId?: string; log?: HubLog } = {}): Promise<Hub> {
+  const started = await startHub({
+    port: 0,
+    hubId: options.hubId ?? 'hub-a',
+    workerSecret: WORKER_SECRET,
+    consoleSecret: CONSOLE_SECRET,
+    dataDir: mkdtempSync(join(tmpdir(), 'gridline-hub-')),
+    redisUrl: options.redisUrl,
+    log: options.log ?? (() => {}),
+    receiptIntervalMs: 50,
+  });
+  hubs.push(started);
+  return started;
+}
+
+/** A worker in grids [l1, l2, l3]; collects the commands it receives and acknowledges them as a phone would. */
+async function worker(
+  url: string,
+  id: number,
+  grids: number[],
+  options: { lastSeq?: number; read?: boolean; token?: string } = {},
+): Promise<{ socket: WorkerSocket; received: CommandWire[] }> {
+  const token =
+    options.token ??
+    signWorkerToken({ w: id, l1: grids[0]!, g: grids, exp: Math.floor(Date.now() / 1000) + HOUR }, WORKER_SECRET);
+  const socket: WorkerSocket = connect(url, {
+    transports: ['websocket'],
+    auth: { token, ...(options.lastSeq === undefined ? {} : { lastSeq: options.lastSeq }) },
+    reconnection: false,
+  });
+  sockets.push(socket);
+  const received: CommandWire[] = [];
+  socket.on('c', (text) => {
+    const command = JSON.parse(text) as CommandWire;
+    received.push(command);
+    socket.emit('r', command.s, RECEIPT_DELIVERED);
+    if (options.read) socket.emit('r', command.s, RECEIPT_READ);
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  return { socket, received };
+}
+
+async function consoleLink(url: string): Promise<{ socket: ConsoleSocket; receipts: ReceiptsMessage[] }> {
+  const socket: ConsoleSocket = connect(`${url}${CONSOLE_NAMESPACE}`, {
+    transports: ['websocket'],
+    auth: { token: CONSOLE_SECRET },
+    reconnection: false,
+  });
+  sockets.push(socket);
+  const receipts: ReceiptsMessage[] = [];
+  socket.on('receipts', (message) => receipts.push(message));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  return { socket, receipts };
+}
+
+const command = (id: string, target: SendCommand['target'], extra: Partial<SendCommand> = {}): SendCommand => ({
+  id,
+  text: '请各网格员立即巡查低洼路段积水情况',
+  priority: 'urgent',
+  target,
+  ackRequired: true,
+  expiresInS: 600,
+  sender: 'test-commander',
+  ...extra,
+});
+
+const until = async (check: () => boolean, ms = 5000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+/** The latest receipt part of a command, summed over hubs. */
+function totals(receipts: ReceiptsMessage[], id: string): { sent: number; delivered: number; read: number } {
+  const latest = new Map<string, { sent: number; delivered: number; read: number }>();
+  for (const message of receipts) {
+    const part = message.commands.find((candidate) => candidate.id === id);
+    if (part) latest.set(message.hub, part);
+  }
+  return [...latest.values()].reduce(
+    (sum, part) => ({
+      sent: sum.sent + part.sent,
+      delivered: sum.delivered + part.delivered,
+      read: sum.read + part.read,
+    }),
+    { sent: 0, delivered: 0, read: 0 },
+  );
+}
+
+describe('one hub, embedded log', () => {
+  it('sends a command to exactly the workers of the target grids, and receipts count them', async () => {
+    const server = await hub();
+    const a = await worker(server.url, 1, [10, 11, 12], { read: true });
+    const b = await worker(server.url, 2, [10, 11, 13]);
+    const c = await worker(server.url, 3, [20, 21, 22]);
+    const desk = await consoleLink(server.url);
+
+    const ack = ok(await desk.socket.emitWithAck('command:send', command('cmd-grid-11', { grids: [11] })));
+    expect(ack).toMatchObject({ id: 'cmd-grid-11', seq: 1, duplicate: false });
+    await until(() => a.received.length === 1 && b.received.length === 1);
+    expect(c.received).toHaveLength(0);
+    expect(a.received[0]).toMatchObject({ i: 'cmd-grid-11', s: 1, p: 1, a: 1 });
+    await until(() => totals(desk.receipts, 'cmd-grid-11').read === 1);
+    expect(totals(desk.receipts, 'cmd-grid-11')).toEqual({ sent: 2, delivered: 2, read: 1 });
+    const part = desk.receipts.at(-1)!.commands[0]!;
+    expect(part.l1).toEqual([10]);
+    expect(part.l1Sent).toEqual([2]);
+
+    // Read acknowledgement required: worker 2 delivered but has not read it.
+    const pending = ok(await desk.socket.emitWithAck('command:pending', 'cmd-grid-11'));
+    expect(pending).toEqual({ id: 'cmd-grid-11', workers: [2], total: 1 });
+    const resend = ok(await desk.socket.emitWithAck('command:resend', 'cmd-grid-11'));
+    expect(resend).toEqual({ id: 'cmd-grid-11', resent: 1 });
+    await until(() => b.received.length === 2);
+    expect(a.received).toHaveLength(1);
+  });
+
+  it('answers a retried command id with the first answer and sends nothing twice', async () => {
+    const server = await hub();
+    const a = await worker(server.url, 1, [10, 11, 12]);
+    const desk = await consoleLink(server.url);
+    const first = ok(await desk.socket.emitWithAck('command:send', command('cmd-retry-1', { all: true })));
+    const again = ok(await desk.socket.emitWithAck('command:send', command('cmd-retry-1', { all: true })));
+    expect(again).toEqual({ ...first, duplicate: true });
+    await until(() => a.received.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(a.received).toHaveLength(1);
+  });
+
+  it('replays what a reconnecting worker missed, in order, only what targeted it', async () => {
+    const server = await hub();
+    const desk = await consoleLink(server.url);
+    const early = await worker(server.url, 1, [10, 11, 12]);
+    ok(await desk.socket.emitWithAck('command:send', command('cmd-replay-1', { all: true })));
+    await until(() => early.received.length === 1);
+    early.socket.disconnect();
+    ok(await desk.socket.emitWithAck('command:send', command('cmd-replay-2', { grids: [12] })));
+    ok(await desk.socket.emitWithAck('command:send', command('cmd-replay-3', { grids: [99] })));
+    ok(await desk.socket.emitWithAck('command:send', command('cmd-replay-4', { all: true })));
+
+    const back = await worker(server.url, 1, [10, 11, 12], { lastSeq: early.received[0]!.s });
+    await until(() => back.received.length === 2);
+    expect(back.received.map((wire) => wire.i)).toEqual(['cmd-replay-2', 'cmd-replay-4']);
+    // The replayed ones count as sent and delivered on this hub's receipts.
+    await until(() => totals(desk.receipts, 'cmd-replay-4').delivered === 1);
+  });
+
+  it('refuses forged, expired and malformed tokens, and bad console secrets, with a reason, and logs them', async () => {
+    const log = memoryLog();
+    const server = await hub({ log });
+    const claims = { w: 5, l1: 10, g: [10], exp: Math.floor(Date.now() / 1000) + HOUR };
+    const forged = signWorkerToken(claims, 'not-the-secret');
+    const expired = signWorkerToken({ ...claims, exp: 1000 }, WORKER_SECRET);
+    await expect(worker(server.url, 5, [10], { token: forged })).rejects.toThrow('unauthorized: bad signature');
+    await expect(worker(server.url, 5, [10], { token: expired })).rejects.toThrow('unauthorized: token expired');
+    await expect(worker(server.url, 5, [10], { token: 'x'.repeat(40) })).rejects.toThrow('unauthorized');
+    const intruder = connect(`${server.url}${CONSOLE_NAMESPACE}`, {
+      transports: ['websocket'],
+      auth: { token: 'guess' },
+      reconnection: false,
+    });
+    sockets.push(intruder);
+    await expect(
+      new Promise<void>((resolve, reject) => {
+        intruder.once('connect', resolve);
+        intruder.once('connect_error', reject);
+      }),
+    ).rejects.toThrow('unauthorized');
+    expect(log.events.filter((entry) => entry.event === 'worker.refused')).toHaveLength(3);
+    expect(log.events.some((entry) => entry.event === 'console.refused')).toBe(true);
+  });
+
+  it('refuses a malformed command with a clear error, and shrugs off hostile receipts', async () => {
+    const server = await hub();
+    const desk = await consoleLink(server.url);
+    const a = await worker(server.url, 1, [10]);
+    const bad = await desk.socket.emitWithAck('command:send', { ...command('cmd-bad-1', { all: true }), text: '' });
+    expect((bad as HubError).error).toContain('invalid command');
+    // What a hostile or broken console might send: the types say it cannot, the hub checks anyway.
+    const untyped = desk.socket as unknown as Socket;
+    const panic: unknown = await untyped.emitWithAck('command:send', {
+      ...command('cmd-bad-2', { all: true }),
+      priority: 'panic',
+    });
+    expect((panic as HubError).error).toContain('invalid command');
+    (a.socket as unknown as Socket).emit('r', 'DROP TABLE', { evil: true });
+    a.socket.emit('r', 99999, 1);
+    // Still connected and still served.
+    ok(await desk.socket.emitWithAck('command:send', command('cmd-after-bad', { all: true })));
+    await until(() => a.received.length === 1);
+  });
+
+  it('escalates the workers who missed the deadline', async () => {
+    const escalated: { id: string; workers: readonly number[] }[] = [];
+    const server = await startHub({
+      port: 0,
+      hubId: 'hub-esc',
+      workerSecret: WORKER_SECRET,
+      consoleSecret: CONSOLE_SECRET,
+      dataDir: mkdtempSync(join(tmpdir(), 'gridline-hub-')),
+      log: () => {},
+      escalation: {
+        escalate: (id, workers) => {
+          escalated.push({ id, workers });
+          return Promise.resolve();
+        },
+      },
+    });
+    hubs.push(server);
+    const desk = await consoleLink(server.url);
+    const reader = await worker(server.url, 1, [10], { read: true });
+    const silent = await worker(server.url, 2, [10]);
+    const messages: unknown[] = [];
+    desk.socket.on('escalation', (message: unknown) => messages.push(message));
+    ok(await desk.socket.emitWithAck('command:send', command('cmd-deadline', { all: true }, { deadlineS: 5 })));
+    await until(() => reader.received.length === 1 && silent.received.length === 1);
+    await until(() => escalated.length === 1, 8000);
+    expect(escalated[0]).toEqual({ id: 'cmd-deadline', workers: [2] });
+    await until(() => messages.length === 1);
+  }, 15_000);
+});
+
+describe('two hubs sharing Redis', () => {
+  let redis: RedisProcess;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  it('a command published once on one hub reaches the workers of both, and receipts come from both', async () => {
+    const one = await hub({ redisUrl: redis.url, hubId: 'hub-1' });
+    const two = await hub({ redisUrl: redis.url, hubId: 'hub-2' });
+    const onOne = await worker(one.url, 1, [10, 11]);
+    const onTwo = await worker(two.url, 2, [10, 12]);
+    const elsewhere = await worker(two.url, 3, [20, 21]);
+    const desk = await consoleLink(one.url);
+    const ack = ok(await desk.socket.emitWithAck('command:send', command('cmd-scaled-1', { grids: [10] })));
+    expect(ack).toMatchObject({ duplicate: false });
+    await until(() => onOne.received.length === 1 && onTwo.received.length === 1);
+    expect(elsewhere.received).toHaveLength(0);
+    await until(() => totals(desk.receipts, 'cmd-scaled-1').delivered === 2);
+    expect(new Set(desk.receipts.map((message) => message.hub))).toEqual(new Set(['hub-1', 'hub-2']));
+    const pending = ok(await desk.socket.emitWithAck('command:pending', 'cmd-scaled-1'));
+    // Delivered, not read, and reading must be acknowledged: both pending, one from each hub.
+    expect(pending.total).toBe(2);
+    expect([...pending.workers].sort()).toEqual([1, 2]);
+
+    // The shared log: sequence numbers across hubs, a retry on the other hub is a duplicate, replay from either.
+    const deskTwo = await consoleLink(two.url);
+    const retry = ok(await deskTwo.socket.emitWithAck('command:send', command('cmd-scaled-1', { grids: [10] })));
+    expect(retry).toMatchObject({ seq: ack.seq, duplicate: true });
+    const next = ok(await deskTwo.socket.emitWithAck('command:send', command('cmd-scaled-2', { all: true })));
+    expect(next.seq).toBe(ack.seq + 1);
+    const late = await worker(one.url, 4, [10], { lastSeq: 0 });
+    await until(() => late.received.length === 2);
+    expect(late.received.map((wire) => wire.i)).toEqual(['cmd-scaled-1', 'cmd-scaled-2']);
+  });
+});
