@@ -30,6 +30,7 @@ function start(): void {
     host: 'electron',
     version: app.getVersion(),
     cityScale: config.cityScale,
+    ...(config.hub ? { hub: config.hub } : {}),
     // Unpacked from the asar archive when packaged (electron-builder.yml: asarUnpack).
     generationWorker: join(__dirname.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1'), 'generation-worker.cjs'),
   });

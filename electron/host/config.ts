@@ -7,7 +7,10 @@
  *   --allow-origin O   GRIDLINE_ALLOW_ORIGINS  extra origins allowed to open the contract socket (comma-separated)
  *   --city-scale S     GRIDLINE_CITY_SCALE   size of the default city generated on an empty data directory:
  *                                            full (default), medium or small
+ *   --hub URL          GRIDLINE_HUB_URL      the command hub to broadcast through (none: broadcasting is off)
+ *   --hub-secrets F    GRIDLINE_HUB_CONSOLE_SECRET  the hub's console secret, or the hub-secrets.json it wrote
  */
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -19,6 +22,7 @@ export interface HostConfig {
   host: string;
   allowedOrigins: string[];
   cityScale: CityScale;
+  hub?: { url: string; consoleSecret: string };
 }
 
 export const DEFAULT_PORT = 5170;
@@ -64,6 +68,8 @@ export function resolveHostConfig(
       host: { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       'city-scale': { type: 'string' },
+      hub: { type: 'string' },
+      'hub-secrets': { type: 'string' },
     },
     strict: !lenient,
     allowPositionals: lenient,
@@ -83,13 +89,35 @@ export function resolveHostConfig(
   const scaleRaw = text(values['city-scale']) ?? env.GRIDLINE_CITY_SCALE ?? 'full';
   const cityScale = CITY_SCALES.find((scale) => scale === scaleRaw);
   if (!cityScale) throw new ConfigError(`invalid city scale: ${scaleRaw} (full, medium or small)`);
+  const hubUrl = text(values.hub) ?? env.GRIDLINE_HUB_URL;
+  let hub: HostConfig['hub'];
+  if (hubUrl) {
+    if (!/^https?:\/\/[^/\s]+$/.test(hubUrl)) throw new ConfigError(`invalid hub URL: ${hubUrl}`);
+    const secretsFile = text(values['hub-secrets']);
+    const consoleSecret = secretsFile ? readConsoleSecret(secretsFile) : env.GRIDLINE_HUB_CONSOLE_SECRET;
+    if (!consoleSecret) {
+      throw new ConfigError('--hub needs the console secret: GRIDLINE_HUB_CONSOLE_SECRET or --hub-secrets FILE');
+    }
+    hub = { url: hubUrl, consoleSecret };
+  }
   return {
+    ...(hub ? { hub } : {}),
     dataDir: resolve(dataDir),
     cityScale,
     port: portRaw === undefined ? DEFAULT_PORT : parsePort(portRaw),
     host: text(values.host) ?? env.GRIDLINE_HOST ?? LOOPBACK,
     allowedOrigins: extraOrigins,
   };
+}
+
+function readConsoleSecret(file: string): string {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { console?: unknown };
+    if (typeof parsed.console === 'string' && parsed.console.length >= 16) return parsed.console;
+  } catch (error) {
+    throw new ConfigError(`cannot read the hub secrets in ${file}: ${String(error)}`);
+  }
+  throw new ConfigError(`${file} has no console secret`);
 }
 
 /** Loopback addresses: anything else exposes the console to the network and is logged as such. */

@@ -2,8 +2,11 @@
  * The console's services and contract, assembled once per process and shared by whichever hosts serve it (Electron
  * IPC, the web host, or both). No `electron` import here: the same core runs under plain Node.
  */
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { HostKind } from '../../shared/contract';
+import type { HostKind, HubStatus } from '../../shared/contract';
+import { BroadcastService } from '../services/broadcast/broadcast-service';
+import { HubLink } from '../services/broadcast/hub-link';
 import { CityBootstrap } from '../services/city/city-bootstrap';
 import { CityImportService } from '../services/city/city-import-service';
 import { CityService } from '../services/city/city-service';
@@ -32,6 +35,8 @@ export interface ConsoleCoreOptions {
   cityScale?: CityScale;
   /** The bundled generation worker; without it the city is generated on the main thread. */
   generationWorker?: string;
+  /** The command hub to broadcast through (its `/console` secret); without it broadcasting says it is unconfigured. */
+  hub?: { url: string; consoleSecret: string };
 }
 
 export interface ConsoleCore {
@@ -74,6 +79,23 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     log,
     onProgress: (progress) => events.emit('city.importProgress', progress),
   });
+  let hubStatus: HubStatus = { state: options.hub ? 'connecting' : 'unconfigured', url: options.hub?.url ?? null };
+  const link =
+    options.hub &&
+    new HubLink({
+      ...options.hub,
+      onState: (state, detail) => {
+        hubStatus = { state, url: options.hub!.url, ...(detail ? { detail } : {}) };
+        log.info('hub.link', { state, detail });
+        events.emit('hub.statusChanged', hubStatus);
+      },
+      // Receipts only come after the connection is up, by when `broadcasts` exists.
+      onReceipts: (id, parts) => broadcasts.receipts(id, parts),
+      onEscalation: (message) => log.warn('broadcast.escalated', { id: message.id, workers: message.workers.length }),
+    });
+  const broadcasts = new BroadcastService(store, link, `console@${hostname()}`, (status) =>
+    events.emit('broadcast.receipts', status),
+  );
   const settings = new SettingsService(options.dataDir, log, (next) => events.emit('settings.changed', next));
 
   const handlers: Handlers = {
@@ -95,6 +117,21 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'map.getGridMetrics': ({ level }) => metrics.metrics(level),
     'map.getPointCard': ({ layer, id }) => pointCards.card(layer, id),
     'map.search': ({ query, limit }) => search.search(query, limit),
+    'hub.getStatus': () => hubStatus,
+    'broadcast.preview': ({ target }) => broadcasts.preview(target),
+    'broadcast.send': async (draft) => {
+      const status = await broadcasts.send(draft);
+      log.info('broadcast.sent', {
+        id: status.id,
+        seq: status.seq,
+        targeted: status.targeted,
+        priority: draft.priority,
+      });
+      return status;
+    },
+    'broadcast.list': () => broadcasts.list(),
+    'broadcast.pending': ({ id }) => broadcasts.pending(id),
+    'broadcast.resend': ({ id }) => broadcasts.resend(id),
     'tickets.getFilters': () => tickets.getFilters(),
     'tickets.getHeatmap': (request) => tickets.getHeatmap(request),
     'settings.get': () => settings.get(),
@@ -108,6 +145,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     cityReady: bootstrap.settled,
     close: async () => {
       await bootstrap.stop();
+      broadcasts.close();
+      link?.close();
       store.close();
     },
   };

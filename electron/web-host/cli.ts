@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     host: 'web',
     version: paths.version,
     cityScale: config.cityScale,
+    ...(config.hub ? { hub: config.hub } : {}),
     // Under tsx (no bundle) the city is generated on the main thread instead.
     generationWorker: existsSync(worker) ? worker : undefined,
   });

@@ -15,6 +15,12 @@ export const INVOKE_NAMES = [
   'map.search',
   'map.getPoints',
   'map.getPointClasses',
+  'hub.getStatus',
+  'broadcast.preview',
+  'broadcast.send',
+  'broadcast.list',
+  'broadcast.pending',
+  'broadcast.resend',
   'tickets.getFilters',
   'tickets.getHeatmap',
   'settings.get',
@@ -22,6 +28,8 @@ export const INVOKE_NAMES = [
 ] as const;
 export const EVENT_NAMES = [
   'settings.changed',
+  'hub.statusChanged',
+  'broadcast.receipts',
   'city.statusChanged',
   'city.generationProgress',
   'city.importProgress',

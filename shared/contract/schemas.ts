@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { IMPORT_CRSES, IMPORT_KINDS } from '../domain/city-import';
 import { LANGUAGES } from '../domain/language';
 import { SENSOR_STATES } from '../domain/point-classes';
+import { PRIORITIES } from '../protocol/hub-protocol';
 
 export const emptyInput = z.strictObject({});
 
@@ -285,3 +286,85 @@ export const searchHitSchema = z.strictObject({
 export type SearchHit = z.infer<typeof searchHitSchema>;
 export const searchResultSchema = z.strictObject({ hits: z.array(searchHitSchema), more: z.boolean() });
 export type SearchResult = z.infer<typeof searchResultSchema>;
+
+const lngLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
+
+/**
+ * Who a broadcast is for, as the commander picks it: the whole city, county-level units, grids of any level (picked on
+ * the map or from a list), a polygon drawn on the map, or a radius round a point. The main process resolves it to grids.
+ */
+export const broadcastTargetSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('city') }),
+  z.strictObject({ kind: z.literal('counties'), ids: z.array(z.number().int().positive()).min(1).max(64) }),
+  z.strictObject({ kind: z.literal('grids'), ids: z.array(z.number().int().positive()).min(1).max(50_000) }),
+  z.strictObject({ kind: z.literal('polygon'), ring: z.array(lngLat).min(3).max(2000) }),
+  z.strictObject({ kind: z.literal('radius'), center: lngLat, meters: z.number().min(50).max(100_000) }),
+]);
+export type BroadcastTarget = z.infer<typeof broadcastTargetSchema>;
+
+export const broadcastDraftSchema = z.strictObject({
+  text: z.string().trim().min(1).max(2000),
+  priority: z.enum(PRIORITIES),
+  target: broadcastTargetSchema,
+  ackRequired: z.boolean(),
+  expiresInMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
+  /** Minutes until workers who have not acknowledged are escalated (SMS/voice). */
+  deadlineMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .optional(),
+});
+export type BroadcastDraft = z.infer<typeof broadcastDraftSchema>;
+
+export const broadcastPreviewSchema = z.strictObject({
+  /** Grid workers the broadcast will reach (every worker of the target grids, online or not). */
+  workers: z.number().int().nonnegative(),
+  grids: z.number().int().nonnegative(),
+});
+export type BroadcastPreview = z.infer<typeof broadcastPreviewSchema>;
+
+/** A broadcast with its live receipts, summed over the hubs; per-L1 counts as typed arrays for the map. */
+export const broadcastStatusSchema = z.strictObject({
+  id: z.string(),
+  seq: z.number().int(),
+  text: z.string(),
+  priority: z.enum(PRIORITIES),
+  sender: z.string(),
+  sentAt: z.number().int(),
+  ackRequired: z.boolean(),
+  deadlineAt: z.number().int().nullable(),
+  targeted: z.number().int().nonnegative(),
+  /** Sent to connected phones; delivered and read as acknowledged by them. */
+  sent: z.number().int().nonnegative(),
+  delivered: z.number().int().nonnegative(),
+  read: z.number().int().nonnegative(),
+  l1: z.instanceof(Int32Array),
+  l1Sent: z.instanceof(Uint32Array),
+  l1Delivered: z.instanceof(Uint32Array),
+  l1Read: z.instanceof(Uint32Array),
+  /** Delivery latency percentiles (histogram bucket bounds), null before the first receipt. */
+  p50Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+});
+export type BroadcastStatus = z.infer<typeof broadcastStatusSchema>;
+
+export const pendingWorkersSchema = z.strictObject({
+  id: z.string(),
+  total: z.number().int().nonnegative(),
+  /** The first of them (capped), with the grid each belongs to. */
+  workers: z.array(z.strictObject({ id: z.number().int(), code: z.string(), grid: z.string() })),
+});
+export type PendingWorkerList = z.infer<typeof pendingWorkersSchema>;
+
+export const hubStatusSchema = z.strictObject({
+  state: z.enum(['unconfigured', 'connecting', 'connected', 'refused']),
+  url: z.string().nullable(),
+  detail: z.string().optional(),
+});
+export type HubStatus = z.infer<typeof hubStatusSchema>;

@@ -3,6 +3,13 @@ import { migration0001 } from './0001-city';
 import { migration0002 } from './0002-ticket-blocks';
 import { migration0003 } from './0003-ticket-grid-index';
 import { migration0004 } from './0004-open-ticket-index';
+import { migration0005 } from './0005-broadcasts';
 
 /** Every schema version, in order. Append; never edit an applied one (the runner refuses a changed hash). */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+];

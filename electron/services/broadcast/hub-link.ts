@@ -1,0 +1,101 @@
+/**
+ * The console's link to the command hub: one socket.io-client connection from the main process to the hub's
+ * `/console` namespace. It sends commands, asks for pending workers and resends, and folds every hub's partial
+ * receipts into one running total per command (the latest part of each hub, summed). Reconnects by itself; its state
+ * is reported so every window can show it.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { ContractError } from '../../../shared/contract';
+import {
+  CONSOLE_NAMESPACE,
+  type CommandReceiptPart,
+  type ConsoleCalls,
+  type ConsoleListens,
+  type EscalationMessage,
+  type HubError,
+  type PendingWorkers,
+  type ResendResult,
+  type SendAck,
+  type SendCommand,
+} from '../../../shared/protocol/hub-protocol';
+
+export type HubLinkState = 'unconfigured' | 'connecting' | 'connected' | 'refused';
+
+export interface HubLinkOptions {
+  url: string;
+  consoleSecret: string;
+  onState: (state: HubLinkState, detail?: string) => void;
+  /** The summed receipts of one command changed. */
+  onReceipts: (id: string, parts: readonly CommandReceiptPart[]) => void;
+  onEscalation?: (message: EscalationMessage) => void;
+  /** How long one call may wait for the hub. */
+  timeoutMs?: number;
+}
+
+/** The hub could not be asked, or said no: the caller gets a typed 'unavailable' error with the reason. */
+export const hubUnavailable = (message: string): ContractError => new ContractError({ code: 'unavailable', message });
+
+export class HubLink {
+  private readonly socket: Socket<ConsoleListens, ConsoleCalls>;
+  /** Latest part per command per hub. */
+  private readonly parts = new Map<string, Map<string, CommandReceiptPart>>();
+  state: HubLinkState = 'connecting';
+
+  constructor(private readonly options: HubLinkOptions) {
+    this.socket = io(`${options.url}${CONSOLE_NAMESPACE}`, {
+      transports: ['websocket'],
+      auth: { token: options.consoleSecret },
+      reconnectionDelayMax: 5000,
+    });
+    this.socket.on('connect', () => this.setState('connected'));
+    this.socket.on('disconnect', (reason) => this.setState('connecting', reason));
+    this.socket.on('connect_error', (error) =>
+      this.setState(error.message.includes('unauthorized') ? 'refused' : 'connecting', error.message),
+    );
+    this.socket.on('receipts', (message) => {
+      for (const part of message.commands) {
+        let byHub = this.parts.get(part.id);
+        if (!byHub) this.parts.set(part.id, (byHub = new Map<string, CommandReceiptPart>()));
+        byHub.set(message.hub, part);
+        options.onReceipts(part.id, [...byHub.values()]);
+      }
+    });
+    this.socket.on('escalation', (message) => options.onEscalation?.(message));
+  }
+
+  private setState(state: HubLinkState, detail?: string): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.options.onState(state, detail);
+  }
+
+  /** The receipt parts known for a command (one per hub). */
+  partsOf(id: string): readonly CommandReceiptPart[] {
+    return [...(this.parts.get(id)?.values() ?? [])];
+  }
+
+  private async call<T>(send: (socket: Socket<ConsoleListens, ConsoleCalls>) => Promise<T | HubError>): Promise<T> {
+    if (!this.socket.connected) throw hubUnavailable('the command hub is not connected');
+    const answer = await send(this.socket.timeout(this.options.timeoutMs ?? 10_000));
+    if (typeof answer === 'object' && answer !== null && 'error' in answer) {
+      throw hubUnavailable(answer.error);
+    }
+    return answer;
+  }
+
+  send(command: SendCommand): Promise<SendAck> {
+    return this.call((socket) => socket.emitWithAck('command:send', command));
+  }
+
+  pending(id: string): Promise<PendingWorkers> {
+    return this.call((socket) => socket.emitWithAck('command:pending', id));
+  }
+
+  resend(id: string): Promise<ResendResult> {
+    return this.call((socket) => socket.emitWithAck('command:resend', id));
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * Broadcasting from the console through a real hub (started in-process, embedded log) to workers of a small
+ * generated city, connected with signed tokens for their real grid paths, as phones would be.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BroadcastService } from '../../../../../electron/services/broadcast/broadcast-service';
+import { HubLink, type HubLinkState } from '../../../../../electron/services/broadcast/hub-link';
+import { generateCity } from '../../../../../electron/services/city/generator/generate-city';
+import { openStore, type Store } from '../../../../../electron/services/store/store';
+import { startHub, type Hub } from '../../../../../hub/server/hub-server';
+import { signWorkerToken } from '../../../../../hub/server/worker-token';
+import { ContractError, type BroadcastStatus } from '../../../../../shared/contract';
+import {
+  RECEIPT_DELIVERED,
+  type CommandWire,
+  type WorkerCalls,
+  type WorkerListens,
+} from '../../../../../shared/protocol/hub-protocol';
+
+const resourcesDir = join(import.meta.dirname, '..', '..', '..', '..', '..', 'resources');
+const SECRETS = { worker: 'w'.repeat(32), console: 'c'.repeat(32) };
+
+let store: Store;
+let hub: Hub;
+let link: HubLink;
+let service: BroadcastService;
+const statuses: BroadcastStatus[] = [];
+const states: HubLinkState[] = [];
+const phones: Socket<WorkerListens, WorkerCalls>[] = [];
+const received = new Map<number, string[]>();
+let connectedIds: number[] = [];
+
+/** Each worker's grid and every grid above it, as provisioning would sign them. */
+function gridPath(workerId: number): { l1: number; g: number[] } {
+  const rows = store
+    .reader()
+    .prepare(
+      `WITH RECURSIVE up(id, parent_id) AS (
+         SELECT g.id, g.parent_id FROM grids g JOIN workers w ON w.grid_id = g.id WHERE w.id = ?
+         UNION ALL SELECT g.id, g.parent_id FROM grids g JOIN up ON g.id = up.parent_id
+       ) SELECT id, parent_id FROM up`,
+    )
+    .all(workerId) as { id: number; parent_id: number | null }[];
+  return { l1: rows.find((row) => row.parent_id === null)!.id, g: rows.map((row) => row.id) };
+}
+
+const until = async (check: () => boolean, ms = 8000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+beforeAll(async () => {
+  store = openStore(mkdtempSync(join(tmpdir(), 'gridline-broadcast-')));
+  await generateCity(store, { scale: 'small', seed: 4, resourcesDir });
+  hub = await startHub({
+    port: 0,
+    hubId: 'hub-test',
+    workerSecret: SECRETS.worker,
+    consoleSecret: SECRETS.console,
+    dataDir: mkdtempSync(join(tmpdir(), 'gridline-broadcast-hub-')),
+    log: () => {},
+    receiptIntervalMs: 50,
+  });
+  link = new HubLink({
+    url: hub.url,
+    consoleSecret: SECRETS.console,
+    onState: (state) => states.push(state),
+    onReceipts: (id, parts) => service.receipts(id, parts),
+  });
+  service = new BroadcastService(store, link, 'test-desk', (status) => statuses.push(status));
+  // The workers of two county-level units' first L1 grids, plus a few elsewhere.
+  connectedIds = store.reader().prepare('SELECT id FROM workers ORDER BY id LIMIT 400').pluck().all() as number[];
+  for (const id of connectedIds) {
+    const path = gridPath(id);
+    const token = signWorkerToken({ w: id, ...path, exp: Math.floor(Date.now() / 1000) + 3600 }, SECRETS.worker);
+    const phone: Socket<WorkerListens, WorkerCalls> = connect(hub.url, {
+      transports: ['websocket'],
+      auth: { token },
+      reconnection: false,
+    });
+    phone.on('c', (text) => {
+      const wire = JSON.parse(text) as CommandWire;
+      received.set(id, [...(received.get(id) ?? []), wire.i]);
+      phone.emit('r', wire.s, RECEIPT_DELIVERED);
+    });
+    phones.push(phone);
+  }
+  await until(() => phones.every((phone) => phone.connected) && link.state === 'connected');
+}, 60_000);
+
+afterAll(async () => {
+  for (const phone of phones) phone.disconnect();
+  service.close();
+  link.close();
+  await hub.close();
+  store.close();
+});
+
+describe('broadcast targets', () => {
+  it('counts the workers of county-level units, independently of the service', () => {
+    const counties = [1, 2];
+    const expected = (
+      store
+        .reader()
+        .prepare(
+          `WITH RECURSIVE subtree(id) AS (
+             SELECT id FROM grids WHERE level = 'L1' AND county_id IN (1, 2)
+             UNION SELECT g.id FROM grids g JOIN subtree s ON g.parent_id = s.id
+           ) SELECT COUNT(*) AS n FROM workers WHERE grid_id IN subtree`,
+        )
+        .get() as { n: number }
+    ).n;
+    expect(service.preview({ kind: 'counties', ids: counties }).workers).toBe(expected);
+    expect(expected).toBeGreaterThan(0);
+  });
+
+  it('the whole city is every worker; an area with no grid centre is nobody', () => {
+    const all = (store.reader().prepare('SELECT COUNT(*) AS n FROM workers').get() as { n: number }).n;
+    expect(service.preview({ kind: 'city' }).workers).toBe(all);
+    expect(service.preview({ kind: 'radius', center: [100, 20], meters: 1000 })).toEqual({ workers: 0, grids: 0 });
+  });
+
+  it('a radius round a compound takes the compound and its micro-grids', () => {
+    const l3 = store
+      .reader()
+      .prepare("SELECT id, centroid_lon AS lng, centroid_lat AS lat FROM grids WHERE level = 'L3' ORDER BY id LIMIT 1")
+      .get() as { id: number; lng: number; lat: number };
+    const preview = service.preview({ kind: 'radius', center: [l3.lng, l3.lat], meters: 50 });
+    expect(preview.grids).toBeGreaterThanOrEqual(1);
+    const inGrid = service.preview({ kind: 'grids', ids: [l3.id] });
+    expect(preview.workers).toBeGreaterThanOrEqual(inGrid.workers);
+  });
+});
+
+describe('sending', () => {
+  it('reaches exactly the connected workers of the target and reports live receipts', async () => {
+    const l1 = gridPath(connectedIds[0]!).l1;
+    const status = await service.send({
+      text: '请立即核查辖区内积水点',
+      priority: 'urgent',
+      target: { kind: 'grids', ids: [l1] },
+      ackRequired: false,
+      expiresInMinutes: 30,
+    });
+    const inTarget = connectedIds.filter((id) => gridPath(id).g.includes(l1));
+    expect(status.targeted).toBe(service.preview({ kind: 'grids', ids: [l1] }).workers);
+    await until(() => statuses.some((s) => s.id === status.id && s.delivered === inTarget.length));
+    const outside = [...received.entries()].filter(([id, ids]) => ids.includes(status.id) && !inTarget.includes(id));
+    expect(outside).toEqual([]);
+    const last = statuses.filter((s) => s.id === status.id).at(-1)!;
+    expect([...last.l1]).toEqual([l1]);
+    expect(last.sent).toBe(inTarget.length);
+    expect(last.p50Ms).not.toBeNull();
+    // Recorded in the store for the list.
+    expect(service.list()[0]).toMatchObject({
+      id: status.id,
+      text: '请立即核查辖区内积水点',
+      delivered: inTarget.length,
+    });
+  });
+
+  it('lists who has not read an acknowledged broadcast, by code and grid', async () => {
+    const status = await service.send({
+      text: '收到请回复',
+      priority: 'routine',
+      target: { kind: 'city' },
+      ackRequired: true,
+      expiresInMinutes: 30,
+    });
+    await until(() => statuses.some((s) => s.id === status.id && s.delivered === 400));
+    // Phones confirm delivery only: all 400 still owe the read acknowledgement.
+    const pending = await service.pending(status.id);
+    expect(pending.total).toBe(400);
+    expect(pending.workers[0]).toMatchObject({
+      code: expect.any(String) as string,
+      grid: expect.any(String) as string,
+    });
+    const resent = await service.resend(status.id);
+    expect(resent.resent).toBe(400);
+  });
+
+  it('refuses a target that covers no grid, and says so when the hub is gone', async () => {
+    await expect(
+      service.send({
+        text: 'x',
+        priority: 'routine',
+        target: { kind: 'radius', center: [100, 20], meters: 100 },
+        ackRequired: false,
+        expiresInMinutes: 5,
+      }),
+    ).rejects.toMatchObject({ code: 'refused' });
+    const offline = new BroadcastService(store, undefined, 'nobody', () => {});
+    await expect(
+      offline.send({
+        text: 'x',
+        priority: 'routine',
+        target: { kind: 'city' },
+        ackRequired: false,
+        expiresInMinutes: 5,
+      }),
+    ).rejects.toBeInstanceOf(ContractError);
+    expect(states).toContain('connected');
+  });
+});
