@@ -217,6 +217,8 @@ export type GridCard = z.infer<typeof gridCardSchema>;
  * entries: plain arrays, positions as one typed array.
  */
 export const mapLabelsSchema = z.strictObject({
+  /** County id (rank 0) or grid id (rank 1). */
+  ids: z.instanceof(Int32Array),
   names: z.array(z.string()),
   namesEn: z.array(z.string()),
   /** [lng, lat] pairs. */

@@ -11,10 +11,13 @@ import { createConsoleCore, type ConsoleCore } from '../../electron/host/console
 import type { CityScale } from '../../electron/services/city/generator/scale';
 import { createMemoryLogger } from '../../electron/host/logger';
 import { startWebHost, type WebHost } from '../../electron/web-host/web-host';
+import { startHub, type Hub } from '../../hub/server/hub-server';
 
 const root = join(import.meta.dirname, '..', '..');
 
 export interface ConsoleFixture {
+  /** The command hub, when the test asked for one (`withHub`). */
+  hub?: Hub;
   /** The running web host (replaced by startHost after a stopHost). */
   host: WebHost;
   dataDir: string;
@@ -28,7 +31,12 @@ export interface ConsoleFixture {
 interface Options {
   /** Size of the default city generated in the fresh data directory. */
   cityScale: CityScale;
+  /** Start a command hub (in-process, embedded log) and connect the console to it. */
+  withHub: boolean;
 }
+
+/** The hub's secrets in tests: the console's, and the one phones' tokens are signed with. */
+export const HUB_SECRETS = { worker: 'e2e-worker-secret-0123456789', console: 'e2e-console-secret-0123456789' };
 
 interface Fixtures {
   console: ConsoleFixture;
@@ -44,8 +52,19 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures & Options>({
   cityScale: ['small', { option: true }],
-  console: async ({ cityScale }, use) => {
+  withHub: [false, { option: true }],
+  console: async ({ cityScale, withHub }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gridline-e2e-'));
+    const hub = withHub
+      ? await startHub({
+          port: 0,
+          hubId: 'e2e-hub',
+          workerSecret: HUB_SECRETS.worker,
+          consoleSecret: HUB_SECRETS.console,
+          dataDir: mkdtempSync(join(tmpdir(), 'gridline-e2e-hub-')),
+          log: () => {},
+        })
+      : undefined;
     const log = createMemoryLogger();
     const cores: ConsoleCore[] = [];
     const launch = (port: number, token?: string): Promise<WebHost> => {
@@ -57,6 +76,7 @@ export const test = base.extend<Fixtures & Options>({
         log,
         cityScale,
         generationWorker: join(root, 'dist', 'web-host', 'generation-worker.cjs'),
+        ...(hub ? { hub: { url: hub.url, consoleSecret: HUB_SECRETS.console } } : {}),
       });
       cores.push(core);
       return startWebHost({ core, rendererDir: join(root, 'dist', 'renderer'), host: '127.0.0.1', port, token });
@@ -64,6 +84,7 @@ export const test = base.extend<Fixtures & Options>({
     let running: WebHost | undefined = await launch(0);
     const first = running;
     const fixture: ConsoleFixture = {
+      ...(hub ? { hub } : {}),
       host: first,
       dataDir,
       log,
@@ -79,6 +100,7 @@ export const test = base.extend<Fixtures & Options>({
     await use(fixture);
     await running?.close();
     for (const core of cores) await core.close();
+    await hub?.close();
     rmSync(dataDir, { recursive: true, force: true });
   },
   pageErrors: async ({ page }, use) => {

@@ -1,19 +1,5 @@
-import { PNG } from 'pngjs';
 import { expect, test } from './fixtures';
-import { showOnly, uncoveredMap } from './pixels';
-
-/** Share of pixels that differ (any channel by more than 12) between two screenshots of the same clip. */
-function changedShare(a: Buffer, b: Buffer): number {
-  const x = PNG.sync.read(a).data;
-  const y = PNG.sync.read(b).data;
-  let changed = 0;
-  for (let i = 0; i < x.length; i += 4) {
-    if (Math.max(Math.abs(x[i]! - y[i]!), Math.abs(x[i + 1]! - y[i + 1]!), Math.abs(x[i + 2]! - y[i + 2]!)) > 12) {
-      changed++;
-    }
-  }
-  return changed / (x.length / 4);
-}
+import { changedShare, showOnly, uncoveredMap } from './pixels';
 
 test('grids fill by the chosen metric, light up under the pointer, and a click opens the card', async ({
   page,

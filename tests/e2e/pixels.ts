@@ -29,3 +29,16 @@ export async function uncoveredMap(page: Page): Promise<{ x: number; y: number; 
 export async function showOnly(page: Page, layers: readonly string[]): Promise<void> {
   for (const key of LAYER_KEYS) await page.getByTestId(`layer-${key}-visible`).setChecked(layers.includes(key));
 }
+
+/** Share of pixels that differ (any channel by more than 12) between two screenshots of the same clip. */
+export function changedShare(a: Buffer, b: Buffer): number {
+  const x = PNG.sync.read(a).data;
+  const y = PNG.sync.read(b).data;
+  let changed = 0;
+  for (let i = 0; i < x.length; i += 4) {
+    if (Math.max(Math.abs(x[i]! - y[i]!), Math.abs(x[i + 1]! - y[i + 1]!), Math.abs(x[i + 2]! - y[i + 2]!)) > 12) {
+      changed++;
+    }
+  }
+  return changed / (x.length / 4);
+}

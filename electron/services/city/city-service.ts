@@ -63,14 +63,15 @@ export class CityService {
     const rows = this.store
       .reader()
       .prepare(
-        `SELECT name, name_en, centroid_lon, centroid_lat, 0 AS rank FROM counties
+        `SELECT name, name_en, centroid_lon, centroid_lat, 0 AS rank, id FROM counties
          UNION ALL
-         SELECT name, '' AS name_en, centroid_lon, centroid_lat, 1 AS rank FROM grids WHERE level = 'L1'
-         ORDER BY rank`,
+         SELECT name, '' AS name_en, centroid_lon, centroid_lat, 1 AS rank, id FROM grids WHERE level = 'L1'
+         ORDER BY rank, id`,
       )
       .raw()
-      .all() as [string, string, number, number, number][];
+      .all() as [string, string, number, number, number, number][];
     return {
+      ids: Int32Array.from(rows, (row) => row[5]),
       names: rows.map((row) => row[0]),
       namesEn: rows.map((row) => row[1]),
       positions: Float64Array.from(rows.flatMap((row) => [row[2], row[3]])),

@@ -24,6 +24,11 @@ import {
   metricScaleMax,
   metricValues,
 } from '../../map/layers/grid-fill/grid-fill-layer';
+import {
+  createAckFillLayer,
+  createTargetDrawingLayers,
+  type TargetDrawing,
+} from '../../map/layers/broadcast/broadcast-layers';
 import { createLabelsLayer } from '../../map/layers/labels/labels-layer';
 import { createSelectionLayer, type Selection } from '../../map/layers/selection/selection-layer';
 import { cameraIconAtlas, createCamerasLayer } from '../../map/layers/cameras/cameras-layer';
@@ -31,6 +36,7 @@ import { createSensorsLayer } from '../../map/layers/sensors/sensors-layer';
 import { createTicketHeatmapLayer } from '../../map/layers/ticket-heatmap/ticket-heatmap-layer';
 import { createWorkersLayer } from '../../map/layers/workers/workers-layer';
 import { MapView, type MapFocus, type MapPick } from '../../map/map-view';
+import { BroadcastPanel, type TargetMode } from '../../panels/broadcast/broadcast-panel';
 import { CityImportDialog } from '../../panels/city-import/city-import-dialog';
 import { CityProgress } from '../../panels/city-progress/city-progress';
 import { DataNote } from '../../panels/data-note/data-note';
@@ -41,6 +47,7 @@ import { LayerPanel } from '../../panels/layer-panel/layer-panel';
 import { StatusBar } from '../../panels/status-bar/status-bar';
 import { TicketWindowPanel } from '../../panels/ticket-window/ticket-window-panel';
 import { markAppState, markCityState, markMapDrawn } from '../../state/app-state';
+import { useBroadcasts } from '../../state/use-broadcasts';
 import { useCityStatus } from '../../state/use-city-status';
 import { useGridMetrics } from '../../state/use-grid-metrics';
 import { useSettings } from '../../state/use-settings';
@@ -73,6 +80,15 @@ export function AppShell({ role }: { role: ViewRole }) {
   const tickets = useTicketHeatmap(cityState === 'ready');
   const points = usePointLayers(cityState === 'ready', city.status?.revision ?? 0);
   const [cameraAtlas] = useState(cameraIconAtlas);
+
+  // The broadcast desk: while drawing a target, map clicks add corners (polygon) or set the circle (radius).
+  const desk = useBroadcasts();
+  const [broadcastOpen, setBroadcastOpen] = useState(false);
+  const [drawMode, setDrawMode] = useState<TargetMode>('city');
+  const [drawing, setDrawing] = useState<TargetDrawing>({ polygon: [], radius: undefined });
+  const [ackShown, setAckShown] = useState<string>();
+  const ackStatus = desk.broadcasts.find((status) => status.id === ackShown);
+  const l1Boundaries = city.boundaries.find((boundaries) => boundaries.level === 'L1');
   const [card, setCard] = useState<OpenCard | null>(null);
   const selection = useMemo((): Selection | undefined => {
     if (card?.kind === 'point') return { kind: 'point', position: card.card.position };
@@ -114,7 +130,9 @@ export function AppShell({ role }: { role: ViewRole }) {
       ...(points.cameras ? [createCamerasLayer({ ...points.cameras, zoom, atlas: cameraAtlas, ...cameras })] : []),
       // The city outline on top: its edge is every outer boundary's too.
       ...(outline ? [createCityOutlineLayer({ outline })] : []),
+      ...(ackStatus && l1Boundaries ? [createAckFillLayer(gridFillGeometry(l1Boundaries), ackStatus)] : []),
       ...(selection ? [createSelectionLayer(selection)] : []),
+      ...(broadcastOpen ? createTargetDrawingLayers(drawing) : []),
       // Names last, over everything: a commander reads the map by them.
       ...(city.labels ? [createLabelsLayer({ labels: city.labels, zoom, ...labels })] : []),
     ];
@@ -131,6 +149,10 @@ export function AppShell({ role }: { role: ViewRole }) {
     metric,
     exclusiveBoundaries,
     selection,
+    ackStatus,
+    l1Boundaries,
+    broadcastOpen,
+    drawing,
   ]);
 
   const layersComplete = Boolean(
@@ -163,8 +185,24 @@ export function AppShell({ role }: { role: ViewRole }) {
     (what: string) => (error: unknown) => console.error(`gridline: ${what} failed`, error),
     [],
   );
+  const drawingMode = broadcastOpen && (drawMode === 'polygon' || drawMode === 'radius') ? drawMode : undefined;
   const onPick = useCallback(
     ({ lng, lat, zoom, layerId, index }: MapPick) => {
+      if (drawingMode === 'polygon') {
+        setDrawing((previous) => ({ ...previous, polygon: [...previous.polygon, [lng, lat]] }));
+        return;
+      }
+      if (drawingMode === 'radius') {
+        setDrawing((previous) => {
+          const center = previous.radius?.center;
+          // First click: the centre (500 m to start with); the next ones: the edge.
+          if (!center || previous.radius?.meters !== 500)
+            return { ...previous, radius: { center: [lng, lat], meters: 500 } };
+          const metres = 111_320 * Math.hypot((lng - center[0]) * Math.cos((lat * Math.PI) / 180), lat - center[1]);
+          return { ...previous, radius: { center, meters: Math.max(50, Math.min(100_000, metres)) } };
+        });
+        return;
+      }
       if (index !== undefined && (layerId === 'cameras' || layerId === 'sensors')) {
         const id = points[layerId]?.data.ids[index];
         if (id !== undefined) api.map.getPointCard({ layer: layerId, id }).then(showPoint, failed('map.getPointCard'));
@@ -185,7 +223,7 @@ export function AppShell({ role }: { role: ViewRole }) {
         .then((found) => (found === null && level === 'micro' ? api.map.getGridCard({ lng, lat, level: 'L3' }) : found))
         .then(showGrid, failed('map.getGridCard'));
     },
-    [api, points, city.boundaries, showGrid, showPoint, failed],
+    [api, points, city.boundaries, showGrid, showPoint, failed, drawingMode],
   );
   const onSearchPick = useCallback(
     (hit: SearchHit) => {
@@ -194,6 +232,23 @@ export function AppShell({ role }: { role: ViewRole }) {
       else api.map.getPointCard({ layer: hit.kind, id: hit.id }).then(showPoint, failed('map.getPointCard'));
     },
     [api, showGrid, showPoint, failed],
+  );
+
+  const counties = useMemo(
+    () =>
+      city.labels
+        ? city.labels.names.flatMap((name, i) =>
+            city.labels!.ranks[i] === 0 ? [{ id: city.labels!.ids[i]!, name }] : [],
+          )
+        : [],
+    [city.labels],
+  );
+  const broadcastInput = useMemo(
+    () => ({
+      ...drawing,
+      grid: card?.kind === 'grid' ? { id: card.card.grid.id, name: card.card.grid.name } : undefined,
+    }),
+    [drawing, card],
   );
 
   const onMapReady = useCallback(() => markAppState('ready'), []);
@@ -219,6 +274,9 @@ export function AppShell({ role }: { role: ViewRole }) {
           {t(`role.${role}`)}
         </span>
         {cityState === 'ready' && <SearchBox onPick={onSearchPick} />}
+        <button type="button" onClick={() => setBroadcastOpen(true)} data-testid="broadcast-open">
+          {t('broadcast.open')}
+        </button>
         <button type="button" onClick={() => setImportOpen(true)} data-testid="import-open">
           {t('cityImport.open')}
         </button>
@@ -277,6 +335,20 @@ export function AppShell({ role }: { role: ViewRole }) {
         {card?.kind === 'grid' && <GridCard card={card.card} onClose={() => setCard(null)} />}
         {card?.kind === 'point' && <PointCard card={card.card} onClose={() => setCard(null)} />}
         {importOpen && <CityImportDialog onClose={() => setImportOpen(false)} />}
+        {broadcastOpen && (
+          <BroadcastPanel
+            hub={desk.hub}
+            broadcasts={desk.broadcasts}
+            counties={counties}
+            mapInput={broadcastInput}
+            onDrawMode={setDrawMode}
+            onClearDrawing={() => setDrawing({ polygon: [], radius: undefined })}
+            onSent={desk.add}
+            shownOnMap={ackShown}
+            onShowOnMap={setAckShown}
+            onClose={() => setBroadcastOpen(false)}
+          />
+        )}
         {noteOpen && outline && (
           <DataNote
             outline={outline}

@@ -9,6 +9,7 @@ import {
 import type { MapLabels } from '../../../../../../shared/contract';
 
 const labels: MapLabels = {
+  ids: Int32Array.from([1, 2, 101, 102]),
   names: ['金水区', '中原区', '花园路街道', '杜岭街道'],
   namesEn: ['Jinshui', 'Zhongyuan', '', ''],
   positions: Float64Array.from([113.68, 34.8, 113.6, 34.75, 113.67, 34.79, 113.69, 34.76]),
