@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -64,6 +66,21 @@ describe('host configuration', () => {
     expect(resolveHostConfig(['--city-scale', 'small'], {}).cityScale).toBe('small');
     expect(resolveHostConfig([], { GRIDLINE_CITY_SCALE: 'medium' }).cityScale).toBe('medium');
     expect(() => resolveHostConfig(['--city-scale', 'huge'], {})).toThrow(ConfigError);
+  });
+
+  it('connects to a hub with its console secret from the environment or the secrets file, never without one', () => {
+    const env = { GRIDLINE_HUB_URL: 'http://127.0.0.1:5180', GRIDLINE_HUB_CONSOLE_SECRET: 's'.repeat(20) };
+    expect(resolveHostConfig([], env).hub).toEqual({ url: 'http://127.0.0.1:5180', consoleSecret: 's'.repeat(20) });
+    const file = join(mkdtempSync(join(tmpdir(), 'gridline-config-')), 'hub-secrets.json');
+    writeFileSync(file, JSON.stringify({ worker: 'w'.repeat(20), console: 'c'.repeat(20) }));
+    expect(resolveHostConfig(['--hub', 'http://hub.example:5180', '--hub-secrets', file], {}).hub).toEqual({
+      url: 'http://hub.example:5180',
+      consoleSecret: 'c'.repeat(20),
+    });
+    expect(() => resolveHostConfig(['--hub', 'http://127.0.0.1:5180'], {})).toThrow(ConfigError);
+    expect(() => resolveHostConfig(['--hub', 'ftp://x'], env)).toThrow('invalid hub URL');
+    expect(() => resolveHostConfig(['--hub', 'http://x:1', '--hub-secrets', '/nonexistent'], {})).toThrow(ConfigError);
+    expect(resolveHostConfig([], {}).hub).toBeUndefined();
   });
 
   it('knows loopback addresses', () => {
