@@ -108,6 +108,11 @@ export class CommandDelivery {
     this.dirty = true;
   }
 
+  /** Every worker sent to has delivered (or read, for `read`): worth telling the consoles at once. */
+  complete(kind: 'delivered' | 'read'): boolean {
+    return this.counts.sent > 0 && this.counts[kind] === this.counts.sent;
+  }
+
   markSent(slot: number): boolean {
     if (!this.sent.add(slot)) return false;
     this.counts.sent++;

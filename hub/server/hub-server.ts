@@ -111,7 +111,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     httpCompression: false,
     serveClient: false,
     // Phones on mobile networks, and a loaded hub: generous heartbeats rather than dropped workers.
-    pingInterval: 25_000,
+    // Heartbeats are most of an idle hub's work: once a minute is enough to notice a dead phone.
+    pingInterval: 60_000,
     pingTimeout: 60_000,
     maxHttpBufferSize: 64 * 1024,
     cors: { origin: false },
@@ -174,8 +175,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         if (badReceipts++ % 1000 === 0) log('worker.bad-receipt', { worker: claims.w, count: badReceipts });
         return;
       }
-      if (kind === RECEIPT_DELIVERED) delivery.markDelivered(slot, now());
-      else delivery.markRead(slot, now());
+      const changed = kind === RECEIPT_DELIVERED ? delivery.markDelivered(slot, now()) : delivery.markRead(slot, now());
+      // The last receipt of a round goes out at once: the commander sees 100% without waiting for the tick.
+      if (changed && delivery.complete(kind === RECEIPT_DELIVERED ? 'delivered' : 'read')) flushSoon();
     });
     socket.on('disconnect', () => {
       if (socketOfSlot[slot] === socket) socketOfSlot[slot] = undefined;
@@ -345,7 +347,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
   // Receipts: every tick, the commands that changed or are still young, to every console of every hub.
   const receiptWindowMs = options.receiptWindowMs ?? 10 * 60_000;
-  const ticker = setInterval(() => {
+  const sendReceipts = (): void => {
     const at = now();
     const commands = [...deliveries.values()]
       .filter((delivery) => delivery.dirty || at - delivery.command.sentAt < receiptWindowMs)
@@ -356,7 +358,17 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     if (commands.length === 0) return;
     const message: ReceiptsMessage = { hub: options.hubId, at, commands };
     consoles.emit('receipts', message);
-  }, options.receiptIntervalMs ?? 250);
+  };
+  const ticker = setInterval(sendReceipts, options.receiptIntervalMs ?? 250);
+  let flushQueued = false;
+  function flushSoon(): void {
+    if (flushQueued) return;
+    flushQueued = true;
+    setImmediate(() => {
+      flushQueued = false;
+      sendReceipts();
+    });
+  }
 
   await new Promise<void>((resolve) => http.listen(options.port, options.host ?? '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;

@@ -51,7 +51,9 @@ function memoryLog(): HubLog & { events: { event: string; fields?: Record<string
   });
 }
 
-async function hub(options: { redisUrl?: string; hubId?: string; log?: HubLog } = {}): Promise<Hub> {
+async function hub(
+  options: { redisUrl?: string; hubId?: string; log?: HubLog; receiptIntervalMs?: number } = {},
+): Promise<Hub> {
   const started = await startHub({
     port: 0,
     hubId: options.hubId ?? 'hub-a',
@@ -60,7 +62,7 @@ async function hub(options: { redisUrl?: string; hubId?: string; log?: HubLog } 
     dataDir: mkdtempSync(join(tmpdir(), 'gridline-hub-')),
     redisUrl: options.redisUrl,
     log: options.log ?? (() => {}),
-    receiptIntervalMs: 50,
+    receiptIntervalMs: options.receiptIntervalMs ?? 50,
   });
   hubs.push(started);
   return started;
@@ -174,6 +176,17 @@ describe('one hub, embedded log', () => {
     expect(resend).toEqual({ id: 'cmd-grid-11', resent: 1 });
     await until(() => b.received.length === 2);
     expect(a.received).toHaveLength(1);
+  });
+
+  it('tells the consoles at once when the last worker has it, without waiting for the tick', async () => {
+    const server = await hub({ receiptIntervalMs: 60_000 });
+    const a = await worker(server.url, 1, [10]);
+    const b = await worker(server.url, 2, [10]);
+    const desk = await consoleLink(server.url);
+    ok(await desk.socket.emitWithAck('command:send', command('cmd-flush', { all: true })));
+    await until(() => totals(desk.receipts, 'cmd-flush').delivered === 2, 2000);
+    expect(a.received).toHaveLength(1);
+    expect(b.received).toHaveLength(1);
   });
 
   it('answers a retried command id with the first answer and sends nothing twice', async () => {
