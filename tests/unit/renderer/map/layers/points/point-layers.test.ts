@@ -10,7 +10,11 @@ import {
   WORKER_COLORS,
 } from '../../../../../../renderer/map/layers/point-style';
 import { createSensorsLayer } from '../../../../../../renderer/map/layers/sensors/sensors-layer';
-import { createWorkersLayer, WORKERS_DETAIL_ZOOM } from '../../../../../../renderer/map/layers/workers/workers-layer';
+import {
+  createWorkersLayer,
+  densityColorDomain,
+  WORKERS_DETAIL_ZOOM,
+} from '../../../../../../renderer/map/layers/workers/workers-layer';
 import type { PointLayerData } from '../../../../../../shared/contract';
 import { sensorClass } from '../../../../../../shared/domain/point-classes';
 
@@ -129,5 +133,24 @@ describe('attribute-only updates', () => {
     // deck.gl compares descriptors by identity: the same one means no upload of the positions.
     expect(second.attributes.getPosition).toBe(first.attributes.getPosition);
     expect(second.attributes.getFillColor).not.toBe(first.attributes.getFillColor);
+  });
+});
+
+describe('worker density scale', () => {
+  it('tops the colour scale at the busiest cells, counted once per data set and zoom', () => {
+    // 50 workers on one spot, 5 spread far apart: the busy cell sets the top of the scale.
+    const positions = Float32Array.from([
+      ...Array.from({ length: 50 }, () => [113.66, 34.75]).flat(),
+      ...Array.from({ length: 5 }, (_, i) => [113 + i * 0.2, 34.5]).flat(),
+    ]);
+    const domain = densityColorDomain(positions, 9);
+    expect(domain).toEqual([1, 50]);
+    expect(densityColorDomain(positions, 9)).toBe(domain);
+    const layer = createWorkersLayer({
+      data: { ...points('workers', []), positions },
+      colors: new Uint8Array(),
+      zoom: 9,
+    });
+    expect(layer.props).toMatchObject({ colorDomain: [1, 50] });
   });
 });
