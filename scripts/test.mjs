@@ -47,6 +47,26 @@ const steps = [
     ],
   ],
   ['build', ['run', '--silent', 'build']],
+  [
+    'map benchmark at small size (app and bare deck.gl page in Chromium)',
+    [
+      'run',
+      '--silent',
+      'bench',
+      '--',
+      'map',
+      '--scale',
+      'small',
+      '--frames',
+      '10',
+      '--warmup',
+      '2',
+      '--width',
+      '640',
+      '--height',
+      '400',
+    ],
+  ],
   ['end-to-end tests', ['run', '--silent', 'test:e2e']],
 ];
 
