@@ -83,3 +83,20 @@ export interface ChildStatsMessage extends FleetCounts {
 }
 
 export type ChildMessage = ChildStatsMessage | { type: 'done'; index: number } | { type: 'failed'; message: string };
+
+/** Counts of a fleet before anything has happened. */
+export function emptyFleetCounts(workers: number, offline = 0, flaky = 0): FleetCounts {
+  return {
+    workers,
+    offline,
+    flaky,
+    connected: 0,
+    everConnected: 0,
+    refused: 0,
+    connectErrors: 0,
+    waveDone: false,
+    drops: 0,
+    reconnects: 0,
+    cpuMs: 0,
+  };
+}

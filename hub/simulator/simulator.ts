@@ -11,7 +11,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ROLE_FLAKY, ROLE_OFFLINE, storeWorkers, syntheticWorkers, workerRole, type WorkerRole } from './city-workers';
-import type { ChildMessage, ChildStatsMessage, FleetCounts, ParentMessage } from './messages';
+import {
+  emptyFleetCounts,
+  type ChildMessage,
+  type ChildStatsMessage,
+  type FleetCounts,
+  type ParentMessage,
+} from './messages';
 
 export const PER_PROCESS_DEFAULT = 18_000;
 /** A process may hold 20,000 open files here; leave room for the rest of the process. */
@@ -168,19 +174,6 @@ export function startWorkerSimulator(options: WorkerSimulatorOptions): WorkerSim
       `${options.hubs.length} hubs, for at most ${durationS} s`,
   );
 
-  const emptyCounts = (n: number): FleetCounts => ({
-    workers: n,
-    offline: 0,
-    flaky: 0,
-    connected: 0,
-    everConnected: 0,
-    refused: 0,
-    connectErrors: 0,
-    waveDone: false,
-    drops: 0,
-    reconnects: 0,
-    cpuMs: 0,
-  });
   const commands = new Map<string, CommandTotals>();
   const flushWaiters = new Map<number, { pending: Set<number>; resolve: () => void }>();
   let flushIds = 0;
@@ -232,7 +225,7 @@ export function startWorkerSimulator(options: WorkerSimulatorOptions): WorkerSim
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
         serialization: 'advanced',
       }),
-      counts: emptyCounts(size),
+      counts: emptyFleetCounts(size),
       exited: false,
     };
     children.push(child);

@@ -16,7 +16,7 @@ import {
 } from '../../shared/protocol/hub-protocol';
 import { signWorkerToken } from '../server/worker-token';
 import { ROLE_FLAKY, ROLE_OFFLINE } from './city-workers';
-import type { CommandDelta, FleetConfig, FleetCounts } from './messages';
+import { emptyFleetCounts, type CommandDelta, type FleetConfig, type FleetCounts } from './messages';
 
 type WorkerSocket = Socket<WorkerListens, WorkerCalls>;
 
@@ -84,19 +84,11 @@ export class WorkerFleet {
     this.lastSeq = new Float64Array(n);
     this.everConnectedFlags = new Uint8Array(n);
     this.random = prng(config.seed * 7919 + config.index + 1);
-    this.counts = {
-      workers: n,
-      offline: config.roles.filter((role) => role === ROLE_OFFLINE).length,
-      flaky: config.roles.filter((role) => role === ROLE_FLAKY).length,
-      connected: 0,
-      everConnected: 0,
-      refused: 0,
-      connectErrors: 0,
-      waveDone: false,
-      drops: 0,
-      reconnects: 0,
-      cpuMs: 0,
-    };
+    this.counts = emptyFleetCounts(
+      n,
+      config.roles.filter((role) => role === ROLE_OFFLINE).length,
+      config.roles.filter((role) => role === ROLE_FLAKY).length,
+    );
     this.readTimer = setInterval(() => this.releaseReads(), READ_TICK_MS);
   }
 

@@ -32,7 +32,8 @@ import { percentile, startWorkerSimulator, type WorkerSimulator } from '../../hu
 import type { HubStats } from '../../shared/protocol/hub-protocol';
 import { ConsoleLink } from './broadcast/console-link';
 import { monotonicUs, summarizeProfile, type Phase, type ProfileSummary } from './broadcast/cpu-profile';
-import { freePort, REPO_ROOT, startHubProcess, type HubProcess } from './broadcast/hub-processes';
+import { freePort } from '../../hub/redis-process';
+import { REPO_ROOT, startHubProcess, type HubProcess } from './broadcast/hub-processes';
 
 const { values } = parseArgs({
   options: {

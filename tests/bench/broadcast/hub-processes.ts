@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -32,17 +31,6 @@ export interface HubProcessOptions {
   /** Extra Node flags for the hub process (e.g. `--max-semi-space-size=64`). */
   nodeFlags?: string[];
   log: (line: string) => void;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startHubProcess(options: HubProcessOptions): Promise<HubProcess> {
