@@ -11,6 +11,7 @@ import { GridMetricsService } from '../../../../../electron/services/map/grid-me
 import { MapSearchService, zoomToFit } from '../../../../../electron/services/map/map-search-service';
 import { PointCardService } from '../../../../../electron/services/map/point-card-service';
 import { PointLayerService } from '../../../../../electron/services/map/point-layer-service';
+import { TICKETS_OPEN_INDEX } from '../../../../../electron/services/store/migrations/0004-open-ticket-index';
 import { openStore, type Store } from '../../../../../electron/services/store/store';
 
 const resourcesDir = join(import.meta.dirname, '..', '..', '..', '..', '..', 'resources');
@@ -112,6 +113,18 @@ describe('grid cards by id', () => {
 
   it('answers null for an unknown id', () => {
     expect(new GridCardService(store, grids, clock).card(9_999_999)).toBeNull();
+  });
+
+  it('still answers while a bulk load has dropped the open-ticket index, with the same counts', () => {
+    const cards = new GridCardService(store, grids, clock);
+    const id = (store.reader().prepare("SELECT id FROM grids WHERE level = 'L2' LIMIT 1").get() as { id: number }).id;
+    const before = cards.card(id);
+    store.writer.exec('DROP INDEX tickets_open');
+    try {
+      expect(cards.card(id)).toEqual(before);
+    } finally {
+      store.writer.exec(TICKETS_OPEN_INDEX);
+    }
   });
 });
 
