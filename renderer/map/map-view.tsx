@@ -61,6 +61,50 @@ const FIT_PADDING_PX = { top: 32, right: 64, bottom: 120, left: 230 };
 // maplibre finds its worker beside its own module only under http(s); the bundled copy works under every host.
 setWorkerUrl(new URL(maplibreWorkerUrl, document.baseURI).href);
 
+interface OverlayInternals {
+  _updateViewState: () => void;
+  _deck?: {
+    isInitialized: boolean;
+    redraw: (reason?: string) => void;
+    needsRedraw: (options: { clearRedrawFlags: boolean }) => false | string;
+    setProps: (props: { _customRender: (reason: string) => void }) => void;
+    _drawLayers: (reason: string) => void;
+  };
+}
+
+/**
+ * One deck.gl draw per basemap frame, in step with it. The overlay (non-interleaved) draws deck on every maplibre
+ * `render` event, and deck's own loop then draws a second time once its layers have seen the new viewport — twice
+ * the GPU work (measured: 27 against 15 draw calls a frame). Here maplibre's frame is the only place deck draws; when
+ * deck needs a frame of its own (new data, a hover highlight) its loop asks maplibre for one (`_customRender`).
+ * Relies on @deck.gl/mapbox internals of the pinned 9.4 release (the e2e tests and the map bench check it).
+ */
+function drawOncePerFrame(basemap: MaplibreMap, overlay: MapboxOverlay): void {
+  const internals = overlay as unknown as OverlayInternals;
+  const syncViewState = internals._updateViewState;
+  // deck clears its redraw flags before handing the frame over: keep its reason for the basemap's next frame.
+  let wanted: string | undefined;
+  internals._deck?.setProps({
+    _customRender: (reason) => {
+      wanted = reason;
+      basemap.triggerRepaint();
+    },
+  });
+  basemap.off('render', syncViewState);
+  basemap.on('render', () => {
+    const deck = internals._deck;
+    if (!deck?.isInitialized) return;
+    // The overlay's own handler, less its immediate redraw: the view state only.
+    const redraw = deck.redraw;
+    deck.redraw = () => {};
+    syncViewState();
+    deck.redraw = redraw;
+    const reason = deck.needsRedraw({ clearRedrawFlags: true }) || wanted;
+    wanted = undefined;
+    if (reason) deck._drawLayers(reason);
+  });
+}
+
 export function MapView(props: MapViewProps) {
   const { bounds, layers, label, onReady, onError, onZoom, onPick, complete = false, onComplete, focus } = props;
   const container = useRef<HTMLDivElement>(null);
@@ -129,6 +173,7 @@ export function MapView(props: MapViewProps) {
     });
     overlay.current = deck;
     basemap.addControl(deck);
+    drawOncePerFrame(basemap, deck);
     basemap.on('idle', () => {
       mapIdle = true;
       announce();
