@@ -1,7 +1,7 @@
 // `npm start`: builds what changed, then opens the desktop console in Electron. Where no Electron binary is installed
 // (or no display is available) it says so in one line and serves the same console to the browser instead, printing
 // the URL with its access token. `npm run web` (--web) always serves to the browser. Other flags pass through
-// (--data-dir, --port, --host, --allow-origin).
+// (--data-dir, --port, --host, --allow-origin). `--build-only` builds what changed and exits (benchmarks use it).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,7 +28,11 @@ function newestMtime(path) {
 
 function buildIfStale() {
   const sourcesTime = Math.max(...SOURCES.map((source) => newestMtime(join(root, source))));
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= sourcesTime) return;
+  const built =
+    existsSync(stamp) &&
+    existsSync(join(root, 'dist', 'renderer', 'index.html')) &&
+    existsSync(join(root, 'dist', 'web-host', 'generation-worker.cjs'));
+  if (built && statSync(stamp).mtimeMs >= sourcesTime) return;
   for (const [command, args] of [
     ['npx', ['vite', 'build', '--logLevel', 'error']],
     ['node', ['scripts/build-electron.mjs']],
@@ -63,6 +67,7 @@ const forceWeb = args.includes('--web');
 const passThrough = args.filter((arg) => arg !== '--web');
 
 buildIfStale();
+if (args.includes('--build-only')) process.exit(0);
 const electron = forceWeb ? { reason: 'web' } : electronBinary();
 if (electron.binary) ensureElectronBuild(electron.binary);
 else ensureNodeBuild();

@@ -261,7 +261,7 @@ const closers: (() => Promise<void>)[] = [];
 let ownDataDir: string | undefined;
 
 try {
-  if (ensureAppBuild(log)) log('built dist');
+  ensureAppBuild();
   if (values['renderer-dir']) log(`serving the renderer from ${rendererDir}`);
   const scripts = await bundleBenchScripts(scratch, profileDir !== undefined);
   log('bundled the bare page and the page probe');

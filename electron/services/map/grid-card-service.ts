@@ -12,7 +12,7 @@ import type { GridLocator } from '../city/grid-locator';
 import type { GridLevel } from '../city/grid-model';
 import { onDutyAt } from '../simulators/field-state-simulator';
 import { gridLineage } from './grid-lineage';
-import { OPEN_TICKET_STATUSES } from '../store/migrations/0004-open-ticket-index';
+import { OPEN_TICKET_STATUSES, openTicketIndexHint } from '../store/migrations/0004-open-ticket-index';
 import type { Store } from '../store/store';
 
 /** Levels a click opens a card for: the hierarchy (exclusive grids open through their own pick or a search). */
@@ -99,24 +99,12 @@ export class GridCardService {
     };
   }
 
-  /**
-   * The open-ticket index, named so the planner uses it (it otherwise walks the grid index, 25× slower at full
-   * scale) — unless a bulk load has dropped it for the moment, when the query must still answer.
-   */
-  private openTicketIndex(): string {
-    const exists = this.store
-      .reader()
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'tickets_open'")
-      .get();
-    return exists ? 'INDEXED BY tickets_open' : '';
-  }
-
   private ticketsBelow(id: number, now: number): { open: number; overdue: number } {
     const db = this.store.reader();
     const row = db
       .prepare(
         `${SUBTREE} SELECT COUNT(*) AS open, COALESCE(SUM(${OVERDUE}), 0) AS overdue
-         FROM tickets t ${this.openTicketIndex()} JOIN categories c ON c.id = t.category_id
+         FROM tickets t ${openTicketIndexHint(this.store.reader())} JOIN categories c ON c.id = t.category_id
          WHERE t.grid_id IN subtree AND t.status IN (${OPEN_TICKET_STATUSES})`,
       )
       .get(id, now) as { open: number; overdue: number };
@@ -129,7 +117,7 @@ export class GridCardService {
       .reader()
       .prepare(
         `SELECT t.lon, t.lat, ${OVERDUE} AS late
-         FROM tickets t ${this.openTicketIndex()} JOIN categories c ON c.id = t.category_id
+         FROM tickets t ${openTicketIndexHint(this.store.reader())} JOIN categories c ON c.id = t.category_id
          WHERE t.status IN (${OPEN_TICKET_STATUSES}) AND t.grid_id IN (
            SELECT id FROM grids WHERE level <> 'exclusive'
              AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?)`,

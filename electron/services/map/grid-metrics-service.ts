@@ -10,7 +10,7 @@
 import type { GridMetrics } from '../../../shared/contract';
 import type { GridLevel } from '../city/grid-model';
 import { onDutyAt } from '../simulators/field-state-simulator';
-import { OPEN_TICKET_STATUSES } from '../store/migrations/0004-open-ticket-index';
+import { OPEN_TICKET_STATUSES, openTicketIndexHint } from '../store/migrations/0004-open-ticket-index';
 import type { Store } from '../store/store';
 
 export type MetricLevel = Exclude<GridLevel, 'exclusive'>;
@@ -72,7 +72,7 @@ export class GridMetricsService {
     );
     const openTickets = db
       .prepare(
-        `SELECT grid_id, category_id, reported_at FROM tickets INDEXED BY tickets_open
+        `SELECT grid_id, category_id, reported_at FROM tickets ${openTicketIndexHint(db)}
          WHERE status IN (${OPEN_TICKET_STATUSES})`,
       )
       .raw();

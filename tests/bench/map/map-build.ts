@@ -1,54 +1,20 @@
 /**
- * What the map bench needs built: the app (dist/renderer, dist/web-host — rebuilt when a source is newer than
- * dist/.build-stamp, exactly as `npm start` decides it), and its own two browser scripts, bundled by esbuild into a
+ * What the map bench needs built: the app (dist/renderer, dist/web-host — rebuilt by `npm start --build-only` when a
+ * source is newer than dist/.build-stamp), and its own two browser scripts, bundled by esbuild into a
  * temporary folder: the bare deck.gl page and the probe injected into both pages. Both are minified, as the app's
  * bundle is, and built for production (no React or deck.gl debug paths).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
-/** The sources `npm start` (scripts/start.mjs) watches for its stamp. */
-const SOURCES = [
-  'renderer',
-  'shared',
-  'electron',
-  'resources',
-  'package.json',
-  'vite.config.ts',
-  'scripts/build-electron.mjs',
-];
-
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), stat.mtimeMs);
-}
-
-/** Builds the app if dist is missing or older than any source; returns whether it built. */
-export function ensureAppBuild(log: (message: string) => void): boolean {
-  const stamp = join(root, 'dist', '.build-stamp');
-  const sourcesTime = Math.max(...SOURCES.map((source) => newestMtime(join(root, source))));
-  const fresh =
-    existsSync(stamp) &&
-    statSync(stamp).mtimeMs >= sourcesTime &&
-    existsSync(join(root, 'dist', 'renderer', 'index.html')) &&
-    existsSync(join(root, 'dist', 'web-host', 'generation-worker.cjs'));
-  if (fresh) return false;
-  log('dist is missing or older than the sources: building (vite build, scripts/build-electron.mjs)');
-  for (const [command, args] of [
-    ['npx', ['vite', 'build', '--logLevel', 'error']],
-    ['node', ['scripts/build-electron.mjs']],
-  ] as const) {
-    const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
-    if (result.status !== 0) {
-      throw new Error(`the build failed (${command} ${args.join(' ')}):\n${result.stdout}${result.stderr}`);
-    }
-  }
-  return true;
+/** Builds the app if dist is missing or older than any source, by `npm start`'s own rule (scripts/start.mjs). */
+export function ensureAppBuild(): void {
+  const result = spawnSync(process.execPath, ['scripts/start.mjs', '--build-only'], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`the build failed:\n${result.stdout}${result.stderr}`);
 }
 
 export interface BenchScripts {

@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
+import { connectConsole, type ConsoleSocket } from './console-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type Hub, type HubLog } from '../../../hub/server/hub-server';
 import { signWorkerToken } from '../../../hub/server/worker-token';
@@ -15,8 +16,6 @@ import {
   RECEIPT_DELIVERED,
   RECEIPT_READ,
   type CommandWire,
-  type ConsoleCalls,
-  type ConsoleListens,
   type HubError,
   type ReceiptsMessage,
   type SendCommand,
@@ -25,7 +24,6 @@ import {
 } from '../../../shared/protocol/hub-protocol';
 
 type WorkerSocket = Socket<WorkerListens, WorkerCalls>;
-type ConsoleSocket = Socket<ConsoleListens, ConsoleCalls>;
 
 /** The answer, or the test fails with the hub's error. */
 function ok<T>(answer: T | HubError): T {
@@ -99,19 +97,10 @@ async function worker(
 }
 
 async function consoleLink(url: string): Promise<{ socket: ConsoleSocket; receipts: ReceiptsMessage[] }> {
-  const socket: ConsoleSocket = connect(`${url}${CONSOLE_NAMESPACE}`, {
-    transports: ['websocket'],
-    auth: { token: CONSOLE_SECRET },
-    reconnection: false,
-  });
+  const link = await connectConsole(url, CONSOLE_SECRET);
+  const socket = link.socket;
   sockets.push(socket);
-  const receipts: ReceiptsMessage[] = [];
-  socket.on('receipts', (message) => receipts.push(message));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  return { socket, receipts };
+  return link;
 }
 
 const command = (id: string, target: SendCommand['target'], extra: Partial<SendCommand> = {}): SendCommand => ({

@@ -6,20 +6,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io as connect, type Socket } from 'socket.io-client';
+import { connectConsole, type ConsoleSocket } from '../console-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHub, type Hub } from '../../../../hub/server/hub-server';
 import { ROLE_ONLINE, syntheticWorkers, workerRole } from '../../../../hub/simulator/city-workers';
 import { startWorkerSimulator, type WorkerSimulator } from '../../../../hub/simulator/simulator';
-import {
-  CONSOLE_NAMESPACE,
-  type ConsoleCalls,
-  type ConsoleListens,
-  type ReceiptsMessage,
-  type SendCommand,
-} from '../../../../shared/protocol/hub-protocol';
-
-type ConsoleSocket = Socket<ConsoleListens, ConsoleCalls>;
+import { type ReceiptsMessage, type SendCommand } from '../../../../shared/protocol/hub-protocol';
 
 const WORKER_SECRET = 'worker-secret-for-simulator-tests';
 const CONSOLE_SECRET = 'console-secret-for-simulator-tests';
@@ -50,19 +42,10 @@ function simulator(options: Parameters<typeof startWorkerSimulator>[0]): WorkerS
 }
 
 async function consoleLink(url: string): Promise<{ socket: ConsoleSocket; receipts: ReceiptsMessage[] }> {
-  const socket: ConsoleSocket = connect(`${url}${CONSOLE_NAMESPACE}`, {
-    transports: ['websocket'],
-    auth: { token: CONSOLE_SECRET },
-    reconnection: false,
-  });
+  const link = await connectConsole(url, CONSOLE_SECRET);
+  const socket = link.socket;
   cleanup.push(() => void socket.disconnect());
-  const receipts: ReceiptsMessage[] = [];
-  socket.on('receipts', (message) => receipts.push(message));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  return { socket, receipts };
+  return link;
 }
 
 async function send(desk: ConsoleSocket, id: string): Promise<void> {
