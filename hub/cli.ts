@@ -72,9 +72,14 @@ if (cluster.isPrimary && processes > 1) {
   if (values.host !== '127.0.0.1' && values.host !== 'localhost') {
     log('hub.not-loopback', { host: values.host, note: 'reachable beyond this machine: put TLS in front' });
   }
+  let stopping = false;
   const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
     void hub.close().then(() => process.exit(0));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  // Started with an IPC channel (`npm start`'s local hub): stop when the launcher closes it or dies.
+  if (cluster.isPrimary && process.send) process.once('disconnect', stop);
 }

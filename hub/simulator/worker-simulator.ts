@@ -88,6 +88,8 @@ const simulator = startWorkerSimulator({
 const stop = (): void => void simulator.stop();
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
+// Started with an IPC channel (`npm start`'s simulated workers): stop when the launcher closes it or dies.
+if (process.send) process.once('disconnect', stop);
 
 const summary = await simulator.done;
 process.stdout.write(`${JSON.stringify(summary)}\n`);
