@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { announceCityReady } from './host/city-ready';
 import { resolveHostConfig } from './host/config';
 import { createConsoleCore } from './host/console-core';
 import { registerAppScheme, serveAppProtocol } from './windows/app-protocol';
@@ -39,6 +40,7 @@ function start(): void {
   serveAppProtocol(protocol, net, join(appRoot, 'dist', 'renderer'));
   bridgeIpc(ipcMain, core, isAppUrl, broadcastToWindows);
   openConsoleWindows(join(__dirname, 'preload.cjs'));
+  void announceCityReady(core, config.dataDir);
 }
 
 // One console per desk: a second launch focuses the first instead of opening a rival on the same data directory.

@@ -43,8 +43,11 @@ export interface ConsoleCore {
   dispatch: Dispatch;
   events: EventHub;
   log: Logger;
-  /** Resolves once the city is complete (generated, or already there). */
-  cityReady: Promise<void>;
+  /**
+   * Resolves once the city has settled: true when it is complete (generated, or already there), false when its
+   * generation failed or was stopped.
+   */
+  cityReady: Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -142,7 +145,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     dispatch: createDispatcher(handlers, log),
     events,
     log,
-    cityReady: bootstrap.settled,
+    cityReady: bootstrap.settled.then(() => bootstrap.getStatus().state === 'ready'),
     close: async () => {
       await bootstrap.stop();
       broadcasts.close();

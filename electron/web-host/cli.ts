@@ -1,9 +1,11 @@
 /**
  * `npm run web` (and `npm start` where Electron is absent): runs the console's services under plain Node and serves
- * the console to the browser. Prints one line with the URL (token included); stops cleanly on Ctrl-C.
+ * the console to the browser. Prints one line with the URL (token included), and another once the city is complete;
+ * stops cleanly on Ctrl-C.
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { announceCityReady } from '../host/city-ready';
 import { ConfigError, resolveHostConfig } from '../host/config';
 import { createConsoleCore } from '../host/console-core';
 import { appPathsFrom } from '../host/paths';
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
   });
   const note = LAUNCH_NOTES[process.env.GRIDLINE_LAUNCH_NOTE ?? ''] ?? 'Gridline console:';
   console.log(`${note} ${host.url}`);
+  void announceCityReady(core, config.dataDir);
   const stop = (): void => {
     void host
       .close()
