@@ -1,0 +1,43 @@
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SIM_WORKERS, launcherOptions, UsageError } from '../../../scripts/local-hub.mjs';
+
+const env = { XDG_CONFIG_HOME: '/home/duty/.config' };
+
+describe('launcher options', () => {
+  it('on a bare desk: a local hub and the default simulated workers, everything else passed to the console', () => {
+    const options = launcherOptions(['--port', '0', '--city-scale', 'small'], env);
+    expect(options).toMatchObject({
+      web: false,
+      localHub: true,
+      simWorkers: DEFAULT_SIM_WORKERS,
+      passThrough: ['--port', '0', '--city-scale', 'small'],
+    });
+    expect(DEFAULT_SIM_WORKERS).toBe(5000);
+  });
+
+  it('finds the data directory the console will use: the flag, the environment, then the per-user default', () => {
+    expect(launcherOptions(['--data-dir', 'desk'], env).dataDir).toBe(resolve('desk'));
+    expect(launcherOptions(['--data-dir=desk'], env).dataDir).toBe(resolve('desk'));
+    expect(launcherOptions([], { ...env, GRIDLINE_DATA_DIR: '/srv/gridline' }).dataDir).toBe('/srv/gridline');
+    if (process.platform === 'linux') {
+      expect(launcherOptions([], env).dataDir).toBe(join('/home/duty/.config', 'Gridline'));
+    }
+  });
+
+  it('starts no local hub when told not to, or when a hub is given (flag or environment)', () => {
+    expect(launcherOptions(['--no-local-hub'], env)).toMatchObject({ localHub: false, passThrough: [] });
+    const explicit = launcherOptions(['--hub', 'http://hub.city:5180', '--hub-secrets', 's.json'], env);
+    expect(explicit.localHub).toBe(false);
+    expect(explicit.passThrough).toEqual(['--hub', 'http://hub.city:5180', '--hub-secrets', 's.json']);
+    expect(launcherOptions([], { ...env, GRIDLINE_HUB_URL: 'http://hub.city:5180' }).localHub).toBe(false);
+  });
+
+  it('takes --sim-workers N (0: none) and refuses anything but a whole number', () => {
+    expect(launcherOptions(['--sim-workers', '0'], env).simWorkers).toBe(0);
+    expect(launcherOptions(['--sim-workers=250', '--web'], env)).toMatchObject({ simWorkers: 250, web: true });
+    for (const bad of [['--sim-workers'], ['--sim-workers', 'many'], ['--sim-workers', '-1'], ['--sim-workers=1.5']]) {
+      expect(() => launcherOptions(bad, env), bad.join(' ')).toThrow(UsageError);
+    }
+  });
+});
