@@ -1,8 +1,8 @@
 /**
  * The command hub: grid workers' phones connect here (namespace `/`), consoles too (`/console`). A console publishes a
  * command once; the hub that receives it logs it (next sequence number), hands it to every other hub (Socket.IO's
- * Redis adapter, inter-server events) and each hub fans it out to its own workers — encoded once, written to each
- * socket — and tracks their receipts in bitsets. Aggregated receipts go to every console at least every 250 ms.
+ * Redis adapter, inter-server events) and each hub fans it out to its own workers — framed once, written to each
+ * socket (worker-wire.ts) — and tracks their receipts in bitsets. Aggregated receipts go to every console at least every 250 ms.
  * Without Redis one hub runs alone with an embedded log.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import {
   CONSOLE_NAMESPACE,
   PRIORITIES,
@@ -32,6 +32,7 @@ import { RedisCommandLog, SqliteCommandLog, type CommandLog, type LoggedCommand 
 import { CommandDelivery, WorkerSlots } from './delivery-tracker';
 import { LoggingEscalationGateway, type EscalationGateway } from './escalation';
 import { verifyWorkerToken } from './worker-token';
+import { COMMAND_EVENT, RECEIPT_EVENT, WorkerWire, commandFrame, type WireStats } from './worker-wire';
 
 export type HubLog = (event: string, fields?: Record<string, unknown>) => void;
 
@@ -61,6 +62,13 @@ export interface Hub {
   stats(): HubStats;
   close(): Promise<void>;
 }
+
+/** engine.io's connection, as far as the hub watches it. */
+interface EngineConnection {
+  remoteAddress: string;
+  once(event: 'close', listener: (reason: string) => void): void;
+}
+const REFUSAL_REASONS = new Set(['parse error', 'transport error', 'forced close']);
 
 /** How many pending worker ids one answer carries at most (the total is always given). */
 const PENDING_CAP = 5000;
@@ -135,7 +143,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const workers = io.of('/');
   const consoles = io.of(CONSOLE_NAMESPACE);
   const slots = new WorkerSlots();
-  const socketOfSlot: (Socket | undefined)[] = [];
+  /** Each connected worker's wire, by slot. */
+  const wireOfSlot: (WorkerWire | undefined)[] = [];
+  const wireStats: WireStats = { directFrames: 0, fallbacks: 0, directReceipts: 0 };
   const deliveries = new Map<string, CommandDelivery>();
   const bySeq = new Map<number, CommandDelivery>();
   const timers = new Set<NodeJS.Timeout>();
@@ -149,6 +159,22 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   let badReceipts = 0;
 
   // --- workers -------------------------------------------------------------------------------------------------
+  // A frame the hub cannot take (malformed, oversized, binary garbage) closes that one connection, before or after it
+  // authenticated; it is logged (the first hundred of each kind, then every thousandth: a flood must not flood the
+  // log) and everyone else is served on. engine.io says 'parse error' or 'transport error' (ws refused the frame);
+  // Socket.IO's own protocol violations close with 'forced close', which the hub never does to a worker otherwise.
+  const refusedFrames = new Map<string, number>();
+  let shuttingDown = false;
+  io.engine.on('connection', (conn: EngineConnection) => {
+    conn.once('close', (reason) => {
+      if (shuttingDown || !REFUSAL_REASONS.has(reason)) return;
+      const count = (refusedFrames.get(reason) ?? 0) + 1;
+      refusedFrames.set(reason, count);
+      if (count <= 100 || count % 1000 === 0)
+        log('worker.frame-refused', { reason, address: conn.remoteAddress, count });
+    });
+  });
+
   workers.use((socket, next) => {
     const auth = workerAuthSchema.safeParse(socket.handshake.auth);
     const check = auth.success
@@ -164,23 +190,29 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     next();
   });
 
+  /** A worker's receipt, whichever road it came by. */
+  function receipt(slot: number, claims: WorkerClaims, seq: unknown, kind: unknown): void {
+    const delivery = typeof seq === 'number' ? bySeq.get(seq) : undefined;
+    if (!delivery || (kind !== RECEIPT_DELIVERED && kind !== RECEIPT_READ)) {
+      // Hostile or stale receipts are counted, never trusted; the socket stays.
+      if (badReceipts++ % 1000 === 0) log('worker.bad-receipt', { worker: claims.w, count: badReceipts });
+      return;
+    }
+    const changed = kind === RECEIPT_DELIVERED ? delivery.markDelivered(slot, now()) : delivery.markRead(slot, now());
+    // The last receipt of a round goes out at once: the commander sees 100% without waiting for the tick.
+    if (changed && delivery.complete(kind === RECEIPT_DELIVERED ? 'delivered' : 'read')) flushSoon();
+  }
+
   workers.on('connection', (socket) => {
     const { slot, claims } = socket.data as WorkerData;
-    socketOfSlot[slot] = socket;
+    const wire = new WorkerWire(socket, wireStats);
+    wireOfSlot[slot] = wire;
     void socket.join([ROOM.city, ...claims.g.map(ROOM.grid)]);
-    socket.on('r', (seq: unknown, kind: unknown) => {
-      const delivery = typeof seq === 'number' ? bySeq.get(seq) : undefined;
-      if (!delivery || (kind !== RECEIPT_DELIVERED && kind !== RECEIPT_READ)) {
-        // Hostile or stale receipts are counted, never trusted; the socket stays.
-        if (badReceipts++ % 1000 === 0) log('worker.bad-receipt', { worker: claims.w, count: badReceipts });
-        return;
-      }
-      const changed = kind === RECEIPT_DELIVERED ? delivery.markDelivered(slot, now()) : delivery.markRead(slot, now());
-      // The last receipt of a round goes out at once: the commander sees 100% without waiting for the tick.
-      if (changed && delivery.complete(kind === RECEIPT_DELIVERED ? 'delivered' : 'read')) flushSoon();
-    });
+    wire.interceptReceipts((seq, kind) => receipt(slot, claims, seq, kind));
+    // Receipts in any other shape Socket.IO accepts (an ack id, spaces) take the ordinary road.
+    socket.on(RECEIPT_EVENT, (seq: unknown, kind: unknown) => receipt(slot, claims, seq, kind));
     socket.on('disconnect', () => {
-      if (socketOfSlot[slot] === socket) socketOfSlot[slot] = undefined;
+      if (wireOfSlot[slot] === wire) wireOfSlot[slot] = undefined;
     });
     // Store-and-forward: what this worker missed since the last sequence it saw, in order.
     const lastSeq = (socket.handshake.auth as { lastSeq?: number }).lastSeq;
@@ -190,7 +222,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           for (const command of missed) {
             if (!targets(command, claims)) continue;
             bySeq.get(command.seq)?.markSent(slot);
-            socket.emit('c', commandWire(command));
+            socket.emit(COMMAND_EVENT, commandWire(command));
           }
         },
         (error: unknown) => log('hub.replay-failed', { worker: claims.w, error: String(error) }),
@@ -204,15 +236,23 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const delivery = new CommandDelivery(command, slots);
     deliveries.set(command.id, delivery);
     bySeq.set(command.seq, delivery);
-    const rooms = 'all' in command.target ? [ROOM.city] : command.target.grids.map(ROOM.grid);
-    for (const room of rooms) {
-      for (const socketId of workers.adapter.rooms.get(room) ?? []) {
-        const socket = workers.sockets.get(socketId);
-        if (socket) delivery.markSent((socket.data as WorkerData).slot);
+    const text = commandWire(command);
+    const frame = commandFrame(text);
+    const sendTo = (slot: number): void => {
+      const wire = wireOfSlot[slot];
+      // markSent is false for a worker already reached through another of the target's grids.
+      if (wire && delivery.markSent(slot)) wire.send(frame, text);
+    };
+    if ('all' in command.target) {
+      for (let slot = 0; slot < wireOfSlot.length; slot++) sendTo(slot);
+    } else {
+      for (const grid of command.target.grids) {
+        for (const socketId of workers.adapter.rooms.get(ROOM.grid(grid)) ?? []) {
+          const socket = workers.sockets.get(socketId);
+          if (socket) sendTo((socket.data as WorkerData).slot);
+        }
       }
     }
-    // Encoded once by Socket.IO for every recipient; `local`: the other hubs send to their own workers.
-    workers.local.to(rooms).emit('c', commandWire(command));
     if (command.deadlineAt !== null) later(Math.max(0, command.deadlineAt - now()), () => void escalate(delivery));
     later(Math.max(0, command.expiresAt - now()), () => {
       deliveries.delete(command.id);
@@ -231,12 +271,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   function resendLocal(id: string): number {
     const delivery = deliveries.get(id);
     if (!delivery) return 0;
-    const wire = commandWire(delivery.command);
+    const text = commandWire(delivery.command);
+    const frame = commandFrame(text);
     let resent = 0;
     delivery.forEachPending((slot) => {
-      const socket = socketOfSlot[slot];
-      if (!socket) return;
-      socket.emit('c', wire);
+      const wire = wireOfSlot[slot];
+      if (!wire) return;
+      wire.send(frame, text);
       resent++;
     });
     return resent;
@@ -254,6 +295,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       cpuUserMs: cpu.user / 1000,
       cpuSystemMs: cpu.system / 1000,
       commands: deliveries.size,
+      rssBytes: process.memoryUsage.rss(),
+      ...wireStats,
     };
   };
 
@@ -379,6 +422,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     port,
     stats,
     close: async () => {
+      shuttingDown = true;
       clearInterval(ticker);
       for (const timer of timers) clearTimeout(timer);
       await io.close();

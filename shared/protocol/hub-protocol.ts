@@ -175,6 +175,13 @@ export interface HubStats {
   cpuUserMs: number;
   cpuSystemMs: number;
   commands: number;
+  /** Resident memory of the hub process, bytes. */
+  rssBytes: number;
+  /** The hot path (hub/server/worker-wire.ts): commands written straight to a socket, through Socket.IO, and
+   * receipts read straight off the WebSocket. */
+  directFrames: number;
+  fallbacks: number;
+  directReceipts: number;
 }
 
 export interface ResendResult {
@@ -198,7 +205,8 @@ export interface ConsoleListens {
 
 /** A worker's phone: what it hears and what it sends. */
 export interface WorkerListens {
-  c: (wire: string) => void;
+  /** `ack` is there only when a sender asked for a Socket.IO acknowledgement (the benchmark's stock baseline). */
+  c: (wire: string, ack?: (kind: number) => void) => void;
 }
 export interface WorkerCalls {
   r: (seq: number, kind: number) => void;

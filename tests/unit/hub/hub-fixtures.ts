@@ -1,0 +1,139 @@
+/**
+ * What the hub tests share: a hub on a free port (embedded log, or Redis), workers as socket.io-client connections
+ * with signed tokens that acknowledge as a phone does, a console link, and everything closed after each test.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io as connect, type Socket } from 'socket.io-client';
+import { startHub, type Hub, type HubLog } from '../../../hub/server/hub-server';
+import { signWorkerToken } from '../../../hub/server/worker-token';
+import {
+  RECEIPT_DELIVERED,
+  RECEIPT_READ,
+  type CommandWire,
+  type HubError,
+  type ReceiptsMessage,
+  type SendCommand,
+  type WorkerCalls,
+  type WorkerListens,
+} from '../../../shared/protocol/hub-protocol';
+import { connectConsole, type ConsoleSocket } from './console-client';
+
+export type WorkerSocket = Socket<WorkerListens, WorkerCalls>;
+
+/** The answer, or the test fails with the hub's error. */
+export function ok<T>(answer: T | HubError): T {
+  if (typeof answer === 'object' && answer !== null && 'error' in answer) throw new Error(answer.error);
+  return answer;
+}
+
+export const WORKER_SECRET = 'worker-secret-for-tests';
+export const CONSOLE_SECRET = 'console-secret-for-tests';
+export const HOUR = 3600;
+
+export const sockets: Socket[] = [];
+export const hubs: Hub[] = [];
+/** Register with `afterEach(closeAll)`. */
+export async function closeAll(): Promise<void> {
+  for (const socket of sockets.splice(0)) socket.disconnect();
+  for (const hub of hubs.splice(0)) await hub.close();
+}
+
+export function memoryLog(): HubLog & { events: { event: string; fields?: Record<string, unknown> }[] } {
+  const events: { event: string; fields?: Record<string, unknown> }[] = [];
+  return Object.assign((event: string, fields?: Record<string, unknown>) => void events.push({ event, fields }), {
+    events,
+  });
+}
+
+export async function hub(
+  options: { redisUrl?: string; hubId?: string; log?: HubLog; receiptIntervalMs?: number; now?: () => number } = {},
+): Promise<Hub> {
+  const started = await startHub({
+    port: 0,
+    hubId: options.hubId ?? 'hub-a',
+    workerSecret: WORKER_SECRET,
+    consoleSecret: CONSOLE_SECRET,
+    dataDir: mkdtempSync(join(tmpdir(), 'gridline-hub-')),
+    redisUrl: options.redisUrl,
+    log: options.log ?? (() => {}),
+    receiptIntervalMs: options.receiptIntervalMs ?? 50,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  hubs.push(started);
+  return started;
+}
+
+/** A worker in grids [l1, l2, l3]; collects the commands it receives and acknowledges them as a phone would. */
+export async function worker(
+  url: string,
+  id: number,
+  grids: number[],
+  options: { lastSeq?: number; read?: boolean; token?: string } = {},
+): Promise<{ socket: WorkerSocket; received: CommandWire[] }> {
+  const token =
+    options.token ??
+    signWorkerToken({ w: id, l1: grids[0]!, g: grids, exp: Math.floor(Date.now() / 1000) + HOUR }, WORKER_SECRET);
+  const socket: WorkerSocket = connect(url, {
+    transports: ['websocket'],
+    auth: { token, ...(options.lastSeq === undefined ? {} : { lastSeq: options.lastSeq }) },
+    reconnection: false,
+  });
+  sockets.push(socket);
+  const received: CommandWire[] = [];
+  socket.on('c', (text) => {
+    const command = JSON.parse(text) as CommandWire;
+    received.push(command);
+    socket.emit('r', command.s, RECEIPT_DELIVERED);
+    if (options.read) socket.emit('r', command.s, RECEIPT_READ);
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  return { socket, received };
+}
+
+export async function consoleLink(url: string): Promise<{ socket: ConsoleSocket; receipts: ReceiptsMessage[] }> {
+  const link = await connectConsole(url, CONSOLE_SECRET);
+  const socket = link.socket;
+  sockets.push(socket);
+  return link;
+}
+
+export const command = (id: string, target: SendCommand['target'], extra: Partial<SendCommand> = {}): SendCommand => ({
+  id,
+  text: '请各网格员立即巡查低洼路段积水情况',
+  priority: 'urgent',
+  target,
+  ackRequired: true,
+  expiresInS: 600,
+  sender: 'test-commander',
+  ...extra,
+});
+
+export const until = async (check: () => boolean, ms = 5000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+/** The latest receipt part of a command, summed over hubs. */
+export function totals(receipts: ReceiptsMessage[], id: string): { sent: number; delivered: number; read: number } {
+  const latest = new Map<string, { sent: number; delivered: number; read: number }>();
+  for (const message of receipts) {
+    const part = message.commands.find((candidate) => candidate.id === id);
+    if (part) latest.set(message.hub, part);
+  }
+  return [...latest.values()].reduce(
+    (sum, part) => ({
+      sent: sum.sent + part.sent,
+      delivered: sum.delivered + part.delivered,
+      read: sum.read + part.read,
+    }),
+    { sent: 0, delivered: 0, read: 0 },
+  );
+}

@@ -1,0 +1,60 @@
+/**
+ * The hub's hot path at the byte level: the frame it writes is the WebSocket frame Socket.IO would write for the same
+ * emit, and only well-formed receipts are taken off the wire (everything else is left to Socket.IO).
+ */
+import { describe, expect, it } from 'vitest';
+import { Encoder } from 'socket.io-parser';
+import { commandFrame, parseReceipt, socketIoEventText, webSocketTextFrame } from '../../../hub/server/worker-wire';
+
+describe('worker wire', () => {
+  it('encodes an event exactly as Socket.IO does (engine.io message 4 + its encoder)', () => {
+    const text = JSON.stringify({ i: 'cmd-1', s: 7, t: '请立即巡查 "积水" \\ 路段' });
+    const encoded: unknown[] = new Encoder().encode({ type: 2, nsp: '/', data: ['c', text] });
+    expect(encoded).toHaveLength(1);
+    expect(socketIoEventText('c', text)).toBe(`4${String(encoded[0])}`);
+  });
+
+  it('frames text as RFC 6455 says, for each of the three length forms', () => {
+    for (const length of [5, 125, 126, 65_535, 65_536, 70_000]) {
+      const text = 'x'.repeat(length);
+      const frame = webSocketTextFrame(text);
+      expect(frame[0]).toBe(0x81);
+      const [header, declared] =
+        length < 126
+          ? [2, frame[1]]
+          : length < 65_536
+            ? [4, frame[1] === 126 ? frame.readUInt16BE(2) : -1]
+            : [10, frame[1] === 127 ? Number(frame.readBigUInt64BE(2)) : -1];
+      expect(declared).toBe(length);
+      expect(frame.length).toBe(header + length);
+      expect(frame.subarray(header).toString()).toBe(text);
+    }
+    // Multi-byte text: the length is in bytes, not characters.
+    const chinese = webSocketTextFrame('指令');
+    expect(chinese[1]).toBe(6);
+    expect(commandFrame('{"i":"a"}').subarray(2).toString()).toBe('42["c","{\\"i\\":\\"a\\"}"]');
+  });
+
+  it('takes well-formed receipts and nothing else', () => {
+    const receipt = (text: string) => parseReceipt(Buffer.from(text));
+    expect(receipt('42["r",1,1]')).toEqual({ seq: 1, kind: 1 });
+    expect(receipt('42["r",123456789012345,2]')).toEqual({ seq: 123_456_789_012_345, kind: 2 });
+    for (const other of [
+      '42["r",1,3]', // no such kind
+      '42["r",-1,1]',
+      '42["r",,1]',
+      '42["r",1,1,1]',
+      '42["r",1,1] ',
+      '42["r",1.5,1]',
+      '42["r","1",1]',
+      '42["r",1234567890123456789,1]', // longer than any sequence number
+      '421["r",1,1]', // with an ack id: Socket.IO's road
+      '42["x",1,1]',
+      '42["r",1]',
+      '3',
+      '',
+    ]) {
+      expect(receipt(other), other).toBeUndefined();
+    }
+  });
+});
