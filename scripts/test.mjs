@@ -38,6 +38,8 @@ const steps = [
       '2000',
       '--broadcasts',
       '2',
+      '--baseline-broadcasts',
+      '1',
       '--read-delay-ms',
       '200',
       '--gap-ms',

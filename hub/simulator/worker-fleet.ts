@@ -180,7 +180,7 @@ export class WorkerFleet {
         }
         resolve();
       });
-      socket.on('c', (text) => this.receive(i, socket, text));
+      socket.on('c', (text, ack) => this.receive(i, socket, text, ack));
     });
   }
 
@@ -194,7 +194,7 @@ export class WorkerFleet {
     return this.everConnectedFlags[i] ? { token, lastSeq: this.lastSeq[i]! } : { token };
   }
 
-  private receive(i: number, socket: WorkerSocket, text: string): void {
+  private receive(i: number, socket: WorkerSocket, text: string, ack?: (kind: number) => void): void {
     const at = this.now();
     let wire: CommandWire;
     try {
@@ -208,7 +208,9 @@ export class WorkerFleet {
       return;
     }
     // Delivered at once: the hub counts it; a copy already seen is acknowledged again (receipts are idempotent).
-    socket.emit('r', wire.s, RECEIPT_DELIVERED);
+    // A sender that asked for a Socket.IO acknowledgement gets that instead of a receipt event.
+    if (typeof ack === 'function') ack(RECEIPT_DELIVERED);
+    else socket.emit('r', wire.s, RECEIPT_DELIVERED);
     if (wire.s > this.lastSeq[i]!) this.lastSeq[i] = wire.s;
     const command = this.command(wire);
     const state = command.state[i]!;

@@ -1,9 +1,10 @@
 /**
  * Hub processes for the broadcast benchmark: `hub/cli.ts` under Node with tsx's loader (what `npx tsx hub/cli.ts`
  * runs, minus the npx and tsx wrapper processes, so the pid is the hub's own: it gets the signal, and `--cpu-prof`
- * profiles the hub itself), one per loopback port, all sharing one Redis.
+ * profiles the hub itself), one per loopback port, all sharing one Redis — or the stock Socket.IO baseline
+ * (stock-hub.ts) the same way. Either logs `hub.started` as a JSON line when it listens.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,6 +16,8 @@ export interface HubProcess {
   index: number;
   url: string;
   pid: number;
+  /** The child itself (its IPC channel, where it was started with `ipc`). */
+  child: ChildProcess;
   /** SIGTERM (the hub closes and exits), SIGKILL after `graceMs`; resolves when it has exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -22,8 +25,12 @@ export interface HubProcess {
 export interface HubProcessOptions {
   index: number;
   port: number;
-  redisUrl: string;
-  dataDir: string;
+  /** Which hub: the real one (hub/cli.ts, the default, with Redis and a data dir) or the stock Socket.IO baseline. */
+  script?: 'hub/cli.ts' | 'tests/bench/broadcast/stock-hub.ts';
+  redisUrl?: string;
+  dataDir?: string;
+  /** Open an IPC channel to the child (the baseline hub takes its orders that way). */
+  ipc?: boolean;
   workerSecret: string;
   consoleSecret: string;
   /** Write a V8 CPU profile of this hub into this directory when it exits. */
@@ -42,13 +49,11 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       ...(options.nodeFlags ?? []),
       '--import',
       TSX_LOADER,
-      'hub/cli.ts',
+      options.script ?? 'hub/cli.ts',
       '--port',
       String(options.port),
-      '--redis',
-      options.redisUrl,
-      '--data-dir',
-      options.dataDir,
+      ...(options.redisUrl ? ['--redis', options.redisUrl] : []),
+      ...(options.dataDir ? ['--data-dir', options.dataDir] : []),
     ],
     {
       cwd: REPO_ROOT,
@@ -58,14 +63,14 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
         GRIDLINE_HUB_CONSOLE_SECRET: options.consoleSecret,
         GRIDLINE_HUB_INDEX: String(options.index),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const prefix = `hub ${options.index}:`;
   // Keep reading both pipes for the hub's whole life: a full pipe would block it.
-  createInterface({ input: child.stderr }).on('line', (line) => options.log(`${prefix} ${line}`));
-  const lines = createInterface({ input: child.stdout });
+  createInterface({ input: child.stderr! }).on('line', (line) => options.log(`${prefix} ${line}`));
+  const lines = createInterface({ input: child.stdout! });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -92,6 +97,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     index: options.index,
     url: `http://127.0.0.1:${options.port}`,
     pid: child.pid!,
+    child,
     stop: async (graceMs = 15_000) => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
