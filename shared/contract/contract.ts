@@ -26,6 +26,7 @@ import {
   gridMetricsSchema,
   mapLabelsSchema,
   metricLevelSchema,
+  gridLevelSchema,
   pointCardSchema,
   pointClassesSchema,
   searchResultSchema,
@@ -165,13 +166,16 @@ export const invokeContract = {
     ],
   }),
   'map.search': invoke({
-    summary: 'Grids by code or name, cameras and sensors by code or id: the best hits first, with where to fly.',
+    summary:
+      'Grids by code or name, cameras and sensors by code or id: the best hits first, with where to fly. With a ' +
+      'level, grids of that level only (the broadcast desk picks targets this way).',
     input: z.strictObject({
       query: z.string().trim().min(1).max(64),
       limit: z.number().int().min(1).max(50).optional(),
+      level: gridLevelSchema.optional(),
     }),
     output: searchResultSchema,
-    example: { query: '金水' },
+    example: { query: '金水', level: 'L2' },
     invalidExamples: [
       ...notObjects,
       {},
@@ -181,6 +185,7 @@ export const invokeContract = {
       { query: '金水', limit: 0 },
       { query: '金水', limit: 500 },
       { query: 42 },
+      { query: '金水', level: 'county' },
     ],
   }),
   'map.getPoints': invoke({

@@ -181,6 +181,7 @@ export const pointClassesSchema = z.strictObject({
 export type PointClasses = z.infer<typeof pointClassesSchema>;
 
 export const gridLevelSchema = z.enum(['L1', 'L2', 'L3', 'micro', 'exclusive']);
+export type GridLevel = z.infer<typeof gridLevelSchema>;
 
 const gridRefSchema = z.strictObject({
   id: z.number().int(),
@@ -281,6 +282,8 @@ export const searchHitSchema = z.strictObject({
   name: z.string(),
   /** The grid level, or the device kind. */
   detail: z.string(),
+  /** Where a grid sits, to tell grids of one name apart: its parent, or the county for a street; null for devices. */
+  parent: z.string().nullable(),
   position: z.tuple([z.number(), z.number()]),
   /** The zoom that shows the hit whole (a grid's size; a device close up). */
   zoom: z.number(),

@@ -1,9 +1,11 @@
 /**
  * The search box: grids by code or name, cameras and sensors by code or id. Codes match from the start (the code
  * index answers a prefix as a range), names anywhere; the best hits come first — an exact code, then a code prefix,
- * then a name that starts with the query, then one that contains it; coarser grids before finer ones.
+ * then a name that starts with the query, then one that contains it; coarser grids before finer ones. Asked for one
+ * grid level (the broadcast desk picking targets), it answers grids of that level only. Each grid hit says where the
+ * grid sits (its parent, or the county for a street): generated and real cities alike reuse community names.
  */
-import type { SearchHit, SearchResult } from '../../../shared/contract';
+import type { GridLevel, SearchHit, SearchResult } from '../../../shared/contract';
 import type { Store } from '../store/store';
 
 export const DEFAULT_SEARCH_LIMIT = 12;
@@ -28,29 +30,30 @@ interface Ranked {
 export class MapSearchService {
   constructor(private readonly store: Store) {}
 
-  search(rawQuery: string, limit = DEFAULT_SEARCH_LIMIT): SearchResult {
+  search(rawQuery: string, limit = DEFAULT_SEARCH_LIMIT, level?: GridLevel): SearchResult {
     const query = rawQuery.trim();
     const ranked = [
-      ...this.grids(query, limit),
-      ...this.devices('cameras', query, limit),
-      ...this.devices('sensors', query, limit),
+      ...this.grids(query, limit, level),
+      ...(level ? [] : [...this.devices('cameras', query, limit), ...this.devices('sensors', query, limit)]),
     ];
     ranked.sort((a, b) => a.rank - b.rank || a.hit.name.length - b.hit.name.length || a.hit.id - b.hit.id);
     return { hits: ranked.slice(0, limit).map((entry) => entry.hit), more: ranked.length > limit };
   }
 
-  private grids(query: string, limit: number): Ranked[] {
+  private grids(query: string, limit: number, level: GridLevel | undefined): Ranked[] {
     const code = query.toUpperCase();
     const rows = this.store
       .reader()
       .prepare(
-        `SELECT id, code, name, level, centroid_lon, centroid_lat, max_lon - min_lon AS dlng, max_lat - min_lat AS dlat,
-                CASE WHEN code = ? THEN 0 WHEN code >= ? AND code < ? THEN 1
-                     WHEN name LIKE ? ESCAPE '\\' THEN 2 ELSE 3 END AS rank
-         FROM grids
-         WHERE (code >= ? AND code < ?) OR name LIKE ? ESCAPE '\\'
-         ORDER BY rank, CASE level WHEN 'L1' THEN 0 WHEN 'L2' THEN 1 WHEN 'L3' THEN 2 WHEN 'micro' THEN 3 ELSE 4 END,
-                  length(name), id
+        `SELECT g.id, g.code, g.name, g.level, g.centroid_lon, g.centroid_lat, g.max_lon - g.min_lon AS dlng,
+                g.max_lat - g.min_lat AS dlat, COALESCE(p.name, c.name) AS parent,
+                CASE WHEN g.code = ? THEN 0 WHEN g.code >= ? AND g.code < ? THEN 1
+                     WHEN g.name LIKE ? ESCAPE '\\' THEN 2 ELSE 3 END AS rank
+         FROM grids g LEFT JOIN grids p ON p.id = g.parent_id LEFT JOIN counties c ON c.id = g.county_id
+         WHERE ((g.code >= ? AND g.code < ?) OR g.name LIKE ? ESCAPE '\\') AND (? IS NULL OR g.level = ?)
+         ORDER BY rank,
+                  CASE g.level WHEN 'L1' THEN 0 WHEN 'L2' THEN 1 WHEN 'L3' THEN 2 WHEN 'micro' THEN 3 ELSE 4 END,
+                  length(g.name), g.id
          LIMIT ?`,
       )
       .all(
@@ -61,6 +64,8 @@ export class MapSearchService {
         code,
         `${code}\uffff`,
         `%${likeEscape(query)}%`,
+        level ?? null,
+        level ?? null,
         limit + 1,
       ) as {
       id: number;
@@ -71,6 +76,7 @@ export class MapSearchService {
       centroid_lat: number;
       dlng: number;
       dlat: number;
+      parent: string | null;
       rank: number;
     }[];
     return rows.map((row) => ({
@@ -82,6 +88,7 @@ export class MapSearchService {
         code: row.code,
         name: row.name,
         detail: row.level,
+        parent: row.parent,
         position: [row.centroid_lon, row.centroid_lat],
         zoom: zoomToFit(row.dlng, row.dlat, row.centroid_lat),
       },
@@ -115,6 +122,7 @@ export class MapSearchService {
         code: row.code,
         name: row.code,
         detail: row.kind,
+        parent: null,
         position: [row.lon, row.lat],
         zoom: DEVICE_ZOOM,
       },

@@ -3,43 +3,18 @@
  * commander types (debounced; answers to older queries are dropped); Enter or a click picks one, and the map flies
  * there and opens its card. Arrow keys move through the list, Escape closes it.
  */
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SearchHit, SearchResult } from '../../../shared/contract';
-import { useApi } from '../../app/providers/connection-context';
-
-const DEBOUNCE_MS = 150;
+import type { SearchHit } from '../../../shared/contract';
+import { useMapSearch } from '../../state/use-map-search';
 
 export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
   const { t } = useTranslation();
-  const api = useApi();
   const [query, setQuery] = useState('');
-  const [result, setResult] = useState<SearchResult>();
-  const [failure, setFailure] = useState<string>();
   const [open, setOpen] = useState(false);
   const [selected, setSelected] = useState(0);
-  const latest = useRef(0);
-
-  useEffect(() => {
-    const text = query.trim();
-    const request = ++latest.current;
-    // An empty box hides the list (see below); the last answer may stay until the next one replaces it.
-    if (!text) return;
-    const timer = window.setTimeout(() => {
-      api.map.search({ query: text }).then(
-        (next) => {
-          if (request !== latest.current) return;
-          setResult(next);
-          setFailure(undefined);
-          setSelected(0);
-        },
-        (error: unknown) => {
-          if (request === latest.current) setFailure(error instanceof Error ? error.message : String(error));
-        },
-      );
-    }, DEBOUNCE_MS);
-    return () => window.clearTimeout(timer);
-  }, [api, query]);
+  // An empty box hides the list (see below); the last answer may stay until the next one replaces it.
+  const { result, failure } = useMapSearch(query, { onResult: () => setSelected(0) });
 
   const pick = (hit: SearchHit | undefined): void => {
     if (!hit) return;
@@ -94,7 +69,9 @@ export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
               <span className="kind">
                 {hit.kind === 'grid' ? t(`layers.gridLevels.${hit.detail}`) : t(`search.kinds.${hit.kind}`)}
               </span>
-              <span className="name">{hit.name}</span>
+              <span className="name" title={hit.parent ?? undefined}>
+                {hit.name}
+              </span>
               <span className="code">{hit.kind === 'grid' ? hit.code : ''}</span>
             </li>
           ))}

@@ -163,6 +163,39 @@ describe('search', () => {
     expect(byId.some((hit) => hit.kind === 'sensors' && hit.id === camera.id)).toBe(true);
   });
 
+  it('searches one grid level when asked (the broadcast desk), grids only', () => {
+    const l2 = gridRow('L2');
+    // The L1 code is a prefix of its L2 grids' codes: unfiltered, the street comes first.
+    const l1Code = l2.code.slice(0, -3);
+    expect(search().search(l1Code, 5).hits[0]).toMatchObject({ detail: 'L1' });
+    const { hits } = search().search(l1Code, 50, 'L2');
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits.every((hit) => hit.kind === 'grid' && hit.detail === 'L2' && hit.code.startsWith(l1Code))).toBe(true);
+    expect(hits.map((hit) => hit.id)).toContain(l2.id);
+    // A device code never comes back for a level.
+    const camera = store.reader().prepare('SELECT code FROM cameras ORDER BY id LIMIT 1').get() as { code: string };
+    expect(search().search(camera.code, 5, 'L3').hits).toEqual([]);
+  });
+
+  it("says where each grid sits: its parent's name, or the county's for a street; nothing for a device", () => {
+    const l2 = gridRow('L2');
+    const parent = store
+      .reader()
+      .prepare('SELECT p.name FROM grids g JOIN grids p ON p.id = g.parent_id WHERE g.id = ?')
+      .pluck()
+      .get(l2.id) as string;
+    expect(search().search(l2.code, 1, 'L2').hits[0]).toMatchObject({ id: l2.id, parent });
+    const l1 = gridRow('L1');
+    const county = store
+      .reader()
+      .prepare('SELECT c.name FROM grids g JOIN counties c ON c.id = g.county_id WHERE g.id = ?')
+      .pluck()
+      .get(l1.id) as string;
+    expect(search().search(l1.code, 1, 'L1').hits[0]).toMatchObject({ id: l1.id, parent: county });
+    const camera = store.reader().prepare('SELECT code FROM cameras ORDER BY id LIMIT 1').get() as { code: string };
+    expect(search().search(camera.code).hits[0]).toMatchObject({ kind: 'cameras', parent: null });
+  });
+
   it('treats LIKE wildcards and SQL as plain text', () => {
     expect(search().search('%').hits).toEqual([]);
     expect(search().search('_').hits).toEqual([]);
