@@ -145,7 +145,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const slots = new WorkerSlots();
   /** Each connected worker's wire, by slot. */
   const wireOfSlot: (WorkerWire | undefined)[] = [];
-  const wireStats: WireStats = { directFrames: 0, fallbacks: 0, directReceipts: 0 };
+  const wireStats: WireStats = { directFrames: 0, fallbacks: 0, directReceipts: 0, messageReceipts: 0 };
   const deliveries = new Map<string, CommandDelivery>();
   const bySeq = new Map<number, CommandDelivery>();
   const timers = new Set<NodeJS.Timeout>();

@@ -6,8 +6,11 @@
  *   message `4`, Socket.IO event `2`, `["c", text]`) — and that one Buffer is written to each recipient's TCP socket.
  *   Socket.IO's own broadcast also encodes once, but then still builds a packet object, a write buffer, a flush, two
  *   writes and a drain event per socket; here it is one write.
- * - in: a receipt `42["r",seq,kind]` is recognised in the raw WebSocket message, before engine.io and Socket.IO
- *   parse it (a string, a packet object, JSON.parse and an event dispatch per receipt).
+ * - in: a receipt `42["r",seq,kind]` is recognised in the bytes read off the TCP socket (a masked WebSocket frame
+ *   or a few) as ws hands them to its frame parser, before that parser, engine.io and Socket.IO see them (a Writable
+ *   stream, buffer copies, a string, a packet object, JSON.parse and an event dispatch per receipt). A read that
+ *   holds anything else goes to ws untouched, and a receipt in it is still recognised in ws's message, before
+ *   engine.io sees it.
  *
  * A phone runs a stock socket.io-client and cannot tell the difference. A socket whose engine.io has anything of its
  * own in flight (a heartbeat, a replay) gets the command through Socket.IO instead, so order on the wire holds; so
@@ -58,22 +61,57 @@ const CLOSE_BRACKET = 0x5d;
  * `(seq, kind)` of a receipt frame `42["r",<seq>,<kind>]`, or undefined for anything else (which then goes to
  * Socket.IO as usual, where a malformed receipt is refused and counted).
  */
-export function parseReceipt(data: Buffer): { seq: number; kind: number } | undefined {
+export function parseReceipt(data: Buffer, length = data.length): { seq: number; kind: number } | undefined {
   const prefix = RECEIPT_PREFIX.length;
   // Shortest: prefix + 1 digit + ',' + kind + ']'; longest: a 15-digit sequence number.
-  if (data.length < prefix + 4 || data.length > prefix + 18) return undefined;
+  if (length < prefix + 4 || length > prefix + 18) return undefined;
   for (let i = 0; i < prefix; i++) if (data[i] !== RECEIPT_PREFIX[i]) return undefined;
   let seq = 0;
   let i = prefix;
-  for (; i < data.length; i++) {
+  for (; i < length; i++) {
     const digit = data[i]! - DIGIT_0;
     if (digit < 0 || digit > 9) break;
     seq = seq * 10 + digit;
   }
-  if (i === prefix || data[i] !== COMMA || data.length !== i + 3 || data[i + 2] !== CLOSE_BRACKET) return undefined;
+  if (i === prefix || data[i] !== COMMA || length !== i + 3 || data[i + 2] !== CLOSE_BRACKET) return undefined;
   const kind = data[i + 1]! - DIGIT_0;
   if (kind !== RECEIPT_DELIVERED && kind !== RECEIPT_READ) return undefined;
   return { seq, kind };
+}
+
+/** A receipt's payload is at most this long (the prefix, 15 digits, `,k]`): frames up to it are looked at. */
+const RECEIPT_MAX = RECEIPT_PREFIX.length + 18;
+/** Receipts one read may carry and still be taken whole (a phone sends one or two at a time). */
+const RECEIPTS_PER_READ = 8;
+const unmasked = Buffer.alloc(RECEIPT_MAX);
+const takenSeqs = new Float64Array(RECEIPTS_PER_READ);
+const takenKinds = new Uint8Array(RECEIPTS_PER_READ);
+
+/**
+ * When `chunk` (bytes read from a worker) is nothing but complete, masked, single-frame receipts, hands each to
+ * `onReceipt` and says how many; otherwise 0 and nothing was handed on (the whole chunk is then ws's).
+ */
+export function takeReceiptFrames(chunk: Buffer, onReceipt: (seq: number, kind: number) => void): number {
+  let count = 0;
+  let offset = 0;
+  while (offset < chunk.length) {
+    // FIN + text, masked (every client frame is), a 7-bit length: 2 bytes, then the 4-byte mask, then the payload.
+    if (count === RECEIPTS_PER_READ || chunk.length - offset < 6 || chunk[offset] !== 0x81) return 0;
+    const second = chunk[offset + 1]!;
+    const length = second & 0x7f;
+    if ((second & 0x80) === 0 || length > RECEIPT_MAX || offset + 6 + length > chunk.length) return 0;
+    const mask = offset + 2;
+    const data = offset + 6;
+    for (let i = 0; i < length; i++) unmasked[i] = chunk[data + i]! ^ chunk[mask + (i & 3)]!;
+    const receipt = parseReceipt(unmasked, length);
+    if (!receipt) return 0;
+    takenSeqs[count] = receipt.seq;
+    takenKinds[count] = receipt.kind;
+    count++;
+    offset = data + length;
+  }
+  for (let k = 0; k < count; k++) onReceipt(takenSeqs[k]!, takenKinds[k]!);
+  return count;
 }
 
 /** What the hot path did, for the hub's stats and the tests that keep it honest. */
@@ -82,17 +120,28 @@ export interface WireStats {
   directFrames: number;
   /** Commands that went through Socket.IO (engine.io busy, or unexpected internals). */
   fallbacks: number;
-  /** Receipts read straight off the WebSocket. */
+  /** Receipts taken from the bytes read, before ws's frame parser. */
   directReceipts: number;
+  /** Receipts taken from ws's message, before engine.io (a read that held something else too). */
+  messageReceipts: number;
 }
 
 // The parts of engine.io's and ws's objects this module touches. Checked at runtime: not part of their typed API.
 interface TcpSocket {
   write(chunk: Buffer): boolean;
 }
+/** ws's frame parser: between frames when in state 0 (GET_INFO) with nothing buffered and no message in pieces. */
+interface WsReceiver {
+  _state: number;
+  _bufferedBytes: number;
+  _fragmented: number;
+  writableLength: number;
+  write(chunk: Buffer): boolean;
+}
 interface RawWebSocket {
   readyState: number;
   _socket?: TcpSocket;
+  _receiver?: WsReceiver;
   listeners(event: 'message'): ((data: Buffer, isBinary: boolean) => void)[];
   removeAllListeners(event: 'message'): unknown;
   on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): unknown;
@@ -131,13 +180,34 @@ export class WorkerWire {
   interceptReceipts(onReceipt: (seq: number, kind: number) => void): void {
     const ws = this.ws;
     if (!ws) return;
+    const receiver = ws._receiver;
+    if (receiver && typeof receiver._bufferedBytes === 'number' && typeof receiver.write === 'function') {
+      // ws hands every read to its frame parser's write(): receipts are taken there, between frames only.
+      const parse = receiver.write.bind(receiver);
+      receiver.write = (chunk) => {
+        if (
+          receiver._state === 0 &&
+          receiver._bufferedBytes === 0 &&
+          receiver._fragmented === 0 &&
+          receiver.writableLength === 0
+        ) {
+          const taken = takeReceiptFrames(chunk, onReceipt);
+          if (taken > 0) {
+            this.stats.directReceipts += taken;
+            return true;
+          }
+        }
+        return parse(chunk);
+      };
+    }
+    // Receipts that reach ws after all (a read that held something else too) are still taken before engine.io.
     const engineListeners = ws.listeners('message');
     ws.removeAllListeners('message');
     ws.on('message', (data, isBinary) => {
       if (!isBinary) {
         const receipt = parseReceipt(data);
         if (receipt) {
-          this.stats.directReceipts++;
+          this.stats.messageReceipts++;
           onReceipt(receipt.seq, receipt.kind);
           return;
         }

@@ -178,10 +178,11 @@ export interface HubStats {
   /** Resident memory of the hub process, bytes. */
   rssBytes: number;
   /** The hot path (hub/server/worker-wire.ts): commands written straight to a socket, through Socket.IO, and
-   * receipts read straight off the WebSocket. */
+   * receipts taken from the bytes read or from ws's message. */
   directFrames: number;
   fallbacks: number;
   directReceipts: number;
+  messageReceipts: number;
 }
 
 export interface ResendResult {

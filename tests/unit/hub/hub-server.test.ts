@@ -58,7 +58,9 @@ describe('one hub, embedded log', () => {
     expect(a.received).toHaveLength(1);
 
     // Through the hot path (worker-wire.ts): frames written straight to the sockets, receipts read straight off them.
+    // Each receipt is its own read here: all four taken before ws's frame parser.
     await until(() => server.stats().directReceipts === 4);
+    expect(server.stats().messageReceipts).toBe(0);
     const { directFrames, fallbacks } = server.stats();
     expect(directFrames + fallbacks).toBe(3);
     expect(directFrames).toBeGreaterThanOrEqual(2);

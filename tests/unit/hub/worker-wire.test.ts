@@ -4,7 +4,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Encoder } from 'socket.io-parser';
-import { commandFrame, parseReceipt, socketIoEventText, webSocketTextFrame } from '../../../hub/server/worker-wire';
+import {
+  commandFrame,
+  parseReceipt,
+  socketIoEventText,
+  takeReceiptFrames,
+  webSocketTextFrame,
+} from '../../../hub/server/worker-wire';
+
+/** A client's frame: masked with `mask`, as every phone's frame is (RFC 6455 §5.3). */
+function clientFrame(text: string, mask = [0x12, 0x34, 0x56, 0x78]): Buffer {
+  const payload = Buffer.from(text);
+  const masked = payload.map((byte, i) => byte ^ mask[i % 4]!);
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length, ...mask]), masked]);
+}
 
 describe('worker wire', () => {
   it('encodes an event exactly as Socket.IO does (engine.io message 4 + its encoder)', () => {
@@ -56,5 +69,35 @@ describe('worker wire', () => {
     ]) {
       expect(receipt(other), other).toBeUndefined();
     }
+  });
+
+  it('takes reads that hold only whole receipt frames, and leaves any other read whole to ws', () => {
+    const take = (chunk: Buffer): [number, number[][]] => {
+      const seen: number[][] = [];
+      return [takeReceiptFrames(chunk, (seq, kind) => seen.push([seq, kind])), seen];
+    };
+    expect(take(clientFrame('42["r",17,1]'))).toEqual([1, [[17, 1]]]);
+    expect(take(Buffer.concat([clientFrame('42["r",17,1]'), clientFrame('42["r",17,2]', [0, 0, 0, 0])]))).toEqual([
+      2,
+      [
+        [17, 1],
+        [17, 2],
+      ],
+    ]);
+    const receipt = clientFrame('42["r",17,1]');
+    for (const other of [
+      Buffer.concat([receipt, clientFrame('3')]), // a receipt and an engine.io pong
+      Buffer.concat([clientFrame('3'), receipt]),
+      receipt.subarray(0, receipt.length - 1), // a frame cut short by the read
+      Buffer.concat([receipt, receipt.subarray(0, 3)]),
+      webSocketTextFrame('42["r",17,1]'), // unmasked: no phone sends that
+      Buffer.from([0x01, ...receipt.subarray(1)]), // not FIN: a fragment
+      clientFrame('42["r",17,9]'),
+      Buffer.alloc(0),
+    ]) {
+      expect(take(other)).toEqual([0, []]);
+    }
+    // Nine at once is more than one read is expected to carry: ws gets them (and the message road takes them).
+    expect(take(Buffer.concat(Array.from({ length: 9 }, () => receipt)))[0]).toBe(0);
   });
 });

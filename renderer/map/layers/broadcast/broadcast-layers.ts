@@ -1,16 +1,19 @@
 /**
- * The broadcast on the map: the area being drawn as a target (a polygon's corners and edges, or a circle of a radius
- * in metres), and, once sent, L1 grids coloured by how many of the workers reached have acknowledged — red where few
- * have, green where all have.
+ * The broadcast on the map: the target being composed (a polygon's corners and edges, a circle of a radius in metres,
+ * or the grids picked — outlined and tinted in the drawing colour), and, once sent, L1 grids coloured by how many of
+ * the workers reached have acknowledged — red where few have, green where all have.
  */
 import { PolygonLayer, ScatterplotLayer, SolidPolygonLayer } from '@deck.gl/layers';
-import type { BroadcastStatus } from '../../../../shared/contract';
+import type { Boundaries, BroadcastStatus } from '../../../../shared/contract';
 import type { GridFillGeometry } from '../grid-fill/grid-fill-layer';
+import { gridPolygons } from '../selection/selection-layer';
 
 type Rgba = [number, number, number, number];
 
 export const DRAWING_COLOR: Rgba = [255, 214, 0, 255];
+export const DRAWING_FILL: Rgba = [255, 214, 0, 40];
 export const ACK_LAYER_ID = 'broadcast-ack';
+export const TARGET_GRIDS_LAYER_ID = 'broadcast-target-grids';
 /** Few acknowledgements → many. */
 export const ACK_RAMP: Rgba[] = [
   [235, 64, 52, 170],
@@ -34,7 +37,7 @@ export function createTargetDrawingLayers({ polygon, radius }: TargetDrawing) {
         data: [polygon],
         getPolygon: (ring) => ring,
         filled: polygon.length >= 3,
-        getFillColor: [255, 214, 0, 40],
+        getFillColor: DRAWING_FILL,
         stroked: true,
         getLineColor: DRAWING_COLOR,
         lineWidthUnits: 'pixels',
@@ -59,7 +62,7 @@ export function createTargetDrawingLayers({ polygon, radius }: TargetDrawing) {
         getRadius: (circle) => circle.meters,
         radiusUnits: 'meters',
         filled: true,
-        getFillColor: [255, 214, 0, 40],
+        getFillColor: DRAWING_FILL,
         stroked: true,
         getLineColor: DRAWING_COLOR,
         lineWidthUnits: 'pixels',
@@ -68,6 +71,22 @@ export function createTargetDrawingLayers({ polygon, radius }: TargetDrawing) {
     );
   }
   return layers;
+}
+
+/** The grids picked as a target, of the level the boundaries hold (ids of another level are not drawn). */
+export function createTargetGridsLayer(boundaries: Boundaries, ids: readonly number[]) {
+  return new PolygonLayer<[number, number][][]>({
+    id: TARGET_GRIDS_LAYER_ID,
+    data: ids.flatMap((id) => gridPolygons(boundaries, id)),
+    getPolygon: (rings) => rings,
+    filled: true,
+    getFillColor: DRAWING_FILL,
+    stroked: true,
+    getLineColor: DRAWING_COLOR,
+    lineWidthUnits: 'pixels',
+    getLineWidth: 2.5,
+    pickable: false,
+  });
 }
 
 /** Acknowledged share per L1 grid (read where reading must be acknowledged, else delivered), by grid id. */

@@ -13,18 +13,30 @@ export type Selection =
 export const SELECTION_LAYER_ID = 'selection';
 export const SELECTION_COLOR: Rgba = [0, 212, 255, 255];
 
-/** The rings of one grid, as small arrays of [lng, lat] (a single grid: no typed-array path needed). */
-export function gridRings(boundaries: Boundaries, id: number): [number, number][][] {
+/**
+ * The polygons of one grid, each as its rings (outer first, then holes) of [lng, lat] — small arrays: a grid or a few
+ * picked ones need no typed-array path.
+ */
+export function gridPolygons(boundaries: Boundaries, id: number): [number, number][][][] {
   const feature = boundaries.ids.indexOf(id);
   if (feature < 0) return [];
   const { coords, ringStarts, polygonStarts, featureStarts } = boundaries;
-  const rings: [number, number][][] = [];
-  for (let ring = polygonStarts[featureStarts[feature]!]!; ring < polygonStarts[featureStarts[feature + 1]!]!; ring++) {
-    const path: [number, number][] = [];
-    for (let v = ringStarts[ring]!; v < ringStarts[ring + 1]!; v++) path.push([coords[v * 2]!, coords[v * 2 + 1]!]);
-    rings.push(path);
+  const polygons: [number, number][][][] = [];
+  for (let polygon = featureStarts[feature]!; polygon < featureStarts[feature + 1]!; polygon++) {
+    const rings: [number, number][][] = [];
+    for (let ring = polygonStarts[polygon]!; ring < polygonStarts[polygon + 1]!; ring++) {
+      const path: [number, number][] = [];
+      for (let v = ringStarts[ring]!; v < ringStarts[ring + 1]!; v++) path.push([coords[v * 2]!, coords[v * 2 + 1]!]);
+      rings.push(path);
+    }
+    polygons.push(rings);
   }
-  return rings;
+  return polygons;
+}
+
+/** Every ring of one grid, for an outline. */
+export function gridRings(boundaries: Boundaries, id: number): [number, number][][] {
+  return gridPolygons(boundaries, id).flat();
 }
 
 export function createSelectionLayer(

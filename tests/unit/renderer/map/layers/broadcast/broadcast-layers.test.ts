@@ -6,6 +6,8 @@ import {
   ackRatios,
   createAckFillLayer,
   createTargetDrawingLayers,
+  createTargetGridsLayer,
+  DRAWING_COLOR,
 } from '../../../../../../renderer/map/layers/broadcast/broadcast-layers';
 import { gridFillGeometry } from '../../../../../../renderer/map/layers/grid-fill/grid-fill-layer';
 import type { Boundaries, BroadcastStatus } from '../../../../../../shared/contract';
@@ -91,5 +93,31 @@ describe('target drawing', () => {
     expect(made.map((layer) => layer.constructor)).toEqual(layers);
     if (drawing.polygon.length === 2) expect(made[0]!.props).toMatchObject({ filled: false });
     if (drawing.radius) expect(made[0]!.props).toMatchObject({ radiusUnits: 'meters' });
+  });
+});
+
+describe('picked target grids', () => {
+  it.each([
+    { title: 'two picked grids: one polygon each', ids: [7, 9], polygons: 2 },
+    { title: 'an id of another level is not drawn', ids: [7, 4242], polygons: 1 },
+    { title: 'nothing picked', ids: [], polygons: 0 },
+  ])('$title', ({ ids, polygons }) => {
+    const layer = createTargetGridsLayer(l1, ids);
+    expect(layer).toBeInstanceOf(PolygonLayer);
+    expect(layer.props.data).toHaveLength(polygons);
+    expect(layer.props).toMatchObject({ filled: true, stroked: true, getLineColor: DRAWING_COLOR, pickable: false });
+  });
+
+  it('keeps each polygon as its rings, so the outline follows the grid', () => {
+    const [polygon] = createTargetGridsLayer(l1, [9]).props.data as [number, number][][][];
+    expect(polygon).toEqual([
+      [
+        [4, 0],
+        [5, 0],
+        [5, 1],
+        [4, 1],
+        [4, 0],
+      ],
+    ]);
   });
 });
