@@ -94,11 +94,16 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       },
       // Receipts only come after the connection is up, by when `broadcasts` exists.
       onReceipts: (id, parts) => broadcasts.receipts(id, parts),
-      onEscalation: (message) => log.warn('broadcast.escalated', { id: message.id, workers: message.workers.length }),
+      onEscalation: (message) => {
+        log.warn('broadcast.escalated', { id: message.id, hub: message.hub, workers: message.workers.length });
+        broadcasts.escalated(message);
+      },
+      onRejected: (event, reason) => log.warn('hub.message-rejected', { event, reason }),
     });
-  const broadcasts = new BroadcastService(store, link, `console@${hostname()}`, (status) =>
-    events.emit('broadcast.receipts', status),
-  );
+  const broadcasts = new BroadcastService(store, link, `console@${hostname()}`, {
+    status: (status) => events.emit('broadcast.receipts', status),
+    escalation: (escalation) => events.emit('broadcast.escalated', escalation),
+  });
   const settings = new SettingsService(options.dataDir, log, (next) => events.emit('settings.changed', next));
 
   const handlers: Handlers = {
@@ -119,7 +124,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       'id' in request ? cards.card(request.id) : cards.cardAt(request.lng, request.lat, request.level),
     'map.getGridMetrics': ({ level }) => metrics.metrics(level),
     'map.getPointCard': ({ layer, id }) => pointCards.card(layer, id),
-    'map.search': ({ query, limit }) => search.search(query, limit),
+    'map.search': ({ query, limit, level }) => search.search(query, limit, level),
     'hub.getStatus': () => hubStatus,
     'broadcast.preview': ({ target }) => broadcasts.preview(target),
     'broadcast.send': async (draft) => {
@@ -134,6 +139,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     },
     'broadcast.list': () => broadcasts.list(),
     'broadcast.pending': ({ id }) => broadcasts.pending(id),
+    'broadcast.escalations': ({ id }) => broadcasts.escalations(id),
     'broadcast.resend': ({ id }) => broadcasts.resend(id),
     'tickets.getFilters': () => tickets.getFilters(),
     'tickets.getHeatmap': (request) => tickets.getHeatmap(request),

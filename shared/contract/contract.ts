@@ -12,6 +12,7 @@ import {
   appInfoSchema,
   boundariesSchema,
   broadcastDraftSchema,
+  broadcastEscalationSchema,
   broadcastPreviewSchema,
   broadcastStatusSchema,
   broadcastTargetSchema,
@@ -234,7 +235,7 @@ export const invokeContract = {
       target: { kind: 'city' },
       ackRequired: true,
       expiresInMinutes: 120,
-      deadlineMinutes: 10,
+      deadlineSeconds: 600,
     },
     invalidExamples: [
       ...notObjects,
@@ -250,6 +251,30 @@ export const invokeContract = {
         expiresInMinutes: 60,
       },
       { text: 'x', priority: 'routine', target: { kind: 'city' }, ackRequired: true, expiresInMinutes: 0 },
+      {
+        text: 'x',
+        priority: 'routine',
+        target: { kind: 'city' },
+        ackRequired: true,
+        expiresInMinutes: 5,
+        deadlineSeconds: 2,
+      },
+      {
+        text: 'x',
+        priority: 'routine',
+        target: { kind: 'city' },
+        ackRequired: true,
+        expiresInMinutes: 5,
+        deadlineSeconds: 301,
+      },
+      {
+        text: 'x',
+        priority: 'routine',
+        target: { kind: 'city' },
+        ackRequired: true,
+        expiresInMinutes: 60,
+        deadlineMinutes: 5,
+      },
     ],
   }),
   'broadcast.list': invoke({
@@ -265,6 +290,13 @@ export const invokeContract = {
     output: pendingWorkersSchema,
     example: { id: 'b-0123456789' },
     invalidExamples: [...notObjects, {}, { id: '' }, { id: 5 }],
+  }),
+  'broadcast.escalations': invoke({
+    summary: 'The workers a broadcast escalated for missing its deadline (the total and the first of them), or null.',
+    input: z.strictObject({ id: z.string().min(1).max(64) }),
+    output: broadcastEscalationSchema.nullable(),
+    example: { id: 'b-0123456789' },
+    invalidExamples: [...notObjects, {}, { id: '' }, { id: 'b-1', all: true }],
   }),
   'broadcast.resend': invoke({
     summary: 'Sends a broadcast again to the connected workers who have not acknowledged it.',
@@ -344,6 +376,21 @@ export const eventContract = {
       l1Read: Uint32Array.from([1]),
       p50Ms: 5,
       p99Ms: 10,
+      escalated: 0,
+      escalatedAt: null,
+    },
+  }),
+  'broadcast.escalated': event({
+    summary: 'A hub escalated the workers who missed a broadcast deadline: the totals so far and the first of them.',
+    payload: broadcastEscalationSchema,
+    example: {
+      id: 'b-0123456789',
+      at: 1_795_400_600_000,
+      total: 2,
+      workers: [
+        { id: 17, code: 'W000017', grid: '祭城新村社区' },
+        { id: 18, code: 'W000018', grid: '祭城新村社区' },
+      ],
     },
   }),
   'city.statusChanged': event({

@@ -307,24 +307,35 @@ export const broadcastTargetSchema = z.discriminatedUnion('kind', [
 ]);
 export type BroadcastTarget = z.infer<typeof broadcastTargetSchema>;
 
-export const broadcastDraftSchema = z.strictObject({
-  text: z.string().trim().min(1).max(2000),
-  priority: z.enum(PRIORITIES),
-  target: broadcastTargetSchema,
-  ackRequired: z.boolean(),
-  expiresInMinutes: z
-    .number()
-    .int()
-    .min(1)
-    .max(7 * 24 * 60),
-  /** Minutes until workers who have not acknowledged are escalated (SMS/voice). */
-  deadlineMinutes: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60)
-    .optional(),
-});
+/** The shortest escalation deadline the hub accepts (shared/protocol/hub-protocol.ts `deadlineS`). */
+export const BROADCAST_DEADLINE_MIN_S = 5;
+
+export const broadcastDraftSchema = z
+  .strictObject({
+    text: z.string().trim().min(1).max(2000),
+    priority: z.enum(PRIORITIES),
+    target: broadcastTargetSchema,
+    ackRequired: z.boolean(),
+    expiresInMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60),
+    /**
+     * Seconds until workers who have not acknowledged are escalated (SMS/voice); none when absent. Seconds, because
+     * in an emergency a commander escalates after half a minute, not ten. No later than the expiry.
+     */
+    deadlineSeconds: z
+      .number()
+      .int()
+      .min(BROADCAST_DEADLINE_MIN_S)
+      .max(24 * 3600)
+      .optional(),
+  })
+  .refine((draft) => draft.deadlineSeconds === undefined || draft.deadlineSeconds <= draft.expiresInMinutes * 60, {
+    message: 'the deadline must not fall after the expiry',
+    path: ['deadlineSeconds'],
+  });
 export type BroadcastDraft = z.infer<typeof broadcastDraftSchema>;
 
 export const broadcastPreviewSchema = z.strictObject({
@@ -356,14 +367,35 @@ export const broadcastStatusSchema = z.strictObject({
   /** Delivery latency percentiles (histogram bucket bounds), null before the first receipt. */
   p50Ms: z.number().nullable(),
   p99Ms: z.number().nullable(),
+  /** Workers escalated (SMS/voice) for missing the deadline, over every hub; when the latest hub escalated. */
+  escalated: z.number().int().nonnegative(),
+  escalatedAt: z.number().int().nullable(),
 });
 export type BroadcastStatus = z.infer<typeof broadcastStatusSchema>;
+
+/** How many workers of the named lists (pending, escalated) cross to a window: a page, never the whole city. */
+export const WORKER_LIST_CAP = 200;
+const listedWorkerSchema = z.strictObject({ id: z.number().int(), code: z.string(), grid: z.string() });
+
+/**
+ * Workers a broadcast escalated for missing its deadline, summed over the hubs (each hub escalates its own workers
+ * once): the total, when the latest hub did, and the first of them by name.
+ */
+export const broadcastEscalationSchema = z.strictObject({
+  id: z.string(),
+  at: z.number().int(),
+  total: z.number().int().positive(),
+  workers: z.array(listedWorkerSchema).max(WORKER_LIST_CAP),
+});
+export type BroadcastEscalation = z.infer<typeof broadcastEscalationSchema>;
 
 export const pendingWorkersSchema = z.strictObject({
   id: z.string(),
   total: z.number().int().nonnegative(),
+  /** Targeted workers whose phones were not connected when it was sent (and so have nothing to acknowledge yet). */
+  offline: z.number().int().nonnegative(),
   /** The first of them (capped), with the grid each belongs to. */
-  workers: z.array(z.strictObject({ id: z.number().int(), code: z.string(), grid: z.string() })),
+  workers: z.array(listedWorkerSchema).max(WORKER_LIST_CAP),
 });
 export type PendingWorkerList = z.infer<typeof pendingWorkersSchema>;
 

@@ -1,28 +1,43 @@
 /**
  * Broadcasts from the console: resolve what the commander picked (the city, county-level units, grids, a polygon or a
  * radius) to grids, preview how many workers that is, send it through the hub link, keep the record in the store, and
- * turn the hubs' partial receipts into one live status per broadcast for every window.
+ * turn the hubs' partial receipts into one live status per broadcast for every window; record the workers the hubs
+ * escalate for missing a deadline, and tell every window.
  *
  * A worker's phone sits in the rooms of its grid and every grid above it, so a target grid reaches its whole subtree,
  * exclusive grids included; the preview counts exactly that subtree.
  */
 import { randomUUID } from 'node:crypto';
-import type {
-  BroadcastDraft,
-  BroadcastPreview,
-  BroadcastStatus,
-  BroadcastTarget,
-  PendingWorkerList,
+import {
+  ContractError,
+  WORKER_LIST_CAP,
+  type BroadcastDraft,
+  type BroadcastEscalation,
+  type BroadcastPreview,
+  type BroadcastStatus,
+  type BroadcastTarget,
+  type PendingWorkerList,
 } from '../../../shared/contract';
-import { histogramPercentile, type CommandReceiptPart } from '../../../shared/protocol/hub-protocol';
+import {
+  histogramPercentile,
+  type CommandReceiptPart,
+  type EscalationMessage,
+} from '../../../shared/protocol/hub-protocol';
 import type { Store } from '../store/store';
-import { ContractError } from '../../../shared/contract';
 import { hubUnavailable, type HubLink } from './hub-link';
 
 /** At most one status event per broadcast per this many ms (receipts from several hubs arrive in bursts). */
 export const RECEIPT_EVENT_MS = 250;
 const RECENT_LIMIT = 50;
 const EARTH_RADIUS_M = 6_371_008.8;
+
+/** What the service tells every window. */
+export interface BroadcastListeners {
+  /** A broadcast's receipts (or its escalations) changed. */
+  status: (status: BroadcastStatus) => void;
+  /** A hub escalated workers of one of this console's broadcasts. */
+  escalation: (escalation: BroadcastEscalation) => void;
+}
 
 interface ResolvedTarget {
   /** null: the whole city. */
@@ -40,6 +55,22 @@ interface BroadcastRow {
   sent_at: number;
   deadline_at: number | null;
   sender: string;
+}
+
+type ListedWorker = PendingWorkerList['workers'][number];
+
+/** Worker ids as packed little-endian int32, the way `broadcast_escalations` keeps them. */
+export function packWorkerIds(ids: readonly number[]): Buffer {
+  const bytes = Buffer.alloc(ids.length * 4);
+  ids.forEach((id, i) => bytes.writeInt32LE(id, i * 4));
+  return bytes;
+}
+
+/** The first `cap` ids of a packed list. */
+export function unpackWorkerIds(bytes: Uint8Array, cap = Infinity): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = Math.min(cap, Math.floor(bytes.byteLength / 4));
+  return Array.from({ length: count }, (_, i) => view.getInt32(i * 4, true));
 }
 
 function insideRing(ring: readonly [number, number][], lng: number, lat: number): boolean {
@@ -68,7 +99,7 @@ export class BroadcastService {
     private readonly store: Store,
     private readonly link: HubLink | undefined,
     private readonly sender: string,
-    private readonly onStatus: (status: BroadcastStatus) => void,
+    private readonly listeners: BroadcastListeners,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -144,7 +175,7 @@ export class BroadcastService {
       target: resolved.grids === null ? { all: true } : { grids: resolved.grids },
       ackRequired: draft.ackRequired,
       expiresInS: draft.expiresInMinutes * 60,
-      ...(draft.deadlineMinutes === undefined ? {} : { deadlineS: draft.deadlineMinutes * 60 }),
+      ...(draft.deadlineSeconds === undefined ? {} : { deadlineS: draft.deadlineSeconds }),
       sender: this.sender,
     });
     const row: BroadcastRow = {
@@ -155,7 +186,7 @@ export class BroadcastService {
       targeted: resolved.workers,
       ack_required: draft.ackRequired ? 1 : 0,
       sent_at: ack.sentAt,
-      deadline_at: draft.deadlineMinutes === undefined ? null : ack.sentAt + draft.deadlineMinutes * 60_000,
+      deadline_at: draft.deadlineSeconds === undefined ? null : ack.sentAt + draft.deadlineSeconds * 1000,
       sender: this.sender,
     };
     this.store.writer
@@ -181,19 +212,55 @@ export class BroadcastService {
     return rows.map((row) => this.status(row, this.link?.partsOf(row.id) ?? []));
   }
 
+  /**
+   * Who has not acknowledged: the workers the hubs sent it to and have no receipt from (named, the first of them),
+   * and how many targeted workers it never reached because their phones were not connected.
+   */
   async pending(id: string): Promise<PendingWorkerList> {
     const answer = await this.hub().pending(id);
-    const lookup = this.store
-      .reader()
-      .prepare('SELECT w.code, g.name AS grid FROM workers w JOIN grids g ON g.id = w.grid_id WHERE w.id = ?');
+    const row = this.row(id);
+    const sent = (this.link?.partsOf(id) ?? []).reduce((sum, part) => sum + part.sent, 0);
     return {
       id,
       total: answer.total,
-      workers: answer.workers.slice(0, 500).map((workerId) => {
-        const found = lookup.get(workerId) as { code: string; grid: string } | undefined;
-        return { id: workerId, code: found?.code ?? `#${workerId}`, grid: found?.grid ?? '' };
-      }),
+      offline: row ? Math.max(0, row.targeted - sent) : 0,
+      workers: this.describeWorkers(answer.workers.slice(0, WORKER_LIST_CAP)),
     };
+  }
+
+  /** The workers a broadcast escalated so far, over every hub, or null when none was. */
+  escalations(id: string): BroadcastEscalation | null {
+    const rows = this.store
+      .reader()
+      .prepare('SELECT at, total, workers FROM broadcast_escalations WHERE broadcast_id = ? ORDER BY at, hub')
+      .all(id) as { at: number; total: number; workers: Uint8Array }[];
+    if (rows.length === 0) return null;
+    const first: number[] = [];
+    for (const row of rows) first.push(...unpackWorkerIds(row.workers, WORKER_LIST_CAP - first.length));
+    return {
+      id,
+      at: Math.max(...rows.map((row) => row.at)),
+      total: rows.reduce((sum, row) => sum + row.total, 0),
+      workers: this.describeWorkers(first),
+    };
+  }
+
+  /**
+   * A hub escalated the workers who missed a deadline: recorded (one row per hub; a repeat replaces it) and told to
+   * every window, with the broadcast's status. Escalations of another console's commands are that console's to report.
+   */
+  escalated(message: EscalationMessage): void {
+    const row = this.row(message.id);
+    if (!row) return;
+    this.store.writer
+      .prepare(
+        `INSERT OR REPLACE INTO broadcast_escalations (broadcast_id, hub, at, total, workers)
+         VALUES (?, ?, ?, ?, ?)`,
+      )
+      .run(message.id, message.hub, message.at, message.workers.length, packWorkerIds(message.workers));
+    const escalation = this.escalations(message.id);
+    if (escalation) this.listeners.escalation(escalation);
+    this.listeners.status(this.status(row, this.link?.partsOf(message.id) ?? []));
   }
 
   resend(id: string): Promise<{ id: string; resent: number }> {
@@ -207,10 +274,9 @@ export class BroadcastService {
     const emit = (): void => {
       this.pendingEmit.delete(id);
       this.lastEmit.set(id, this.now());
-      const row = this.store.reader().prepare('SELECT * FROM broadcasts WHERE id = ?').get(id) as
-        BroadcastRow | undefined;
+      const row = this.row(id);
       // Receipts for a command another console sent: that console reports them.
-      if (row) this.onStatus(this.status(row, this.link?.partsOf(id) ?? parts));
+      if (row) this.listeners.status(this.status(row, this.link?.partsOf(id) ?? parts));
     };
     if (wait === 0) emit();
     else this.pendingEmit.set(id, setTimeout(emit, wait));
@@ -219,6 +285,23 @@ export class BroadcastService {
   close(): void {
     for (const timer of this.pendingEmit.values()) clearTimeout(timer);
     this.pendingEmit.clear();
+  }
+
+  private row(id: string): BroadcastRow | undefined {
+    return this.store.reader().prepare('SELECT * FROM broadcasts WHERE id = ?').get(id) as BroadcastRow | undefined;
+  }
+
+  /** Workers by id, in that order, with their code and grid (an id the store does not know keeps its number). */
+  private describeWorkers(ids: readonly number[]): ListedWorker[] {
+    if (ids.length === 0) return [];
+    const rows = this.store
+      .reader()
+      .prepare(
+        `SELECT j.value AS id, w.code, g.name AS grid FROM json_each(?) j
+         LEFT JOIN workers w ON w.id = j.value LEFT JOIN grids g ON g.id = w.grid_id ORDER BY j.key`,
+      )
+      .all(JSON.stringify(ids)) as { id: number; code: string | null; grid: string | null }[];
+    return rows.map(({ id, code, grid }) => ({ id, code: code ?? `#${id}`, grid: grid ?? '' }));
   }
 
   private status(row: BroadcastRow, parts: readonly CommandReceiptPart[]): BroadcastStatus {
@@ -241,6 +324,12 @@ export class BroadcastService {
       part.latency.forEach((n, i) => (latency[i] = (latency[i] ?? 0) + n));
     }
     const l1 = [...perL1.keys()].sort((a, b) => a - b);
+    const escalation = this.store
+      .reader()
+      .prepare(
+        'SELECT COALESCE(SUM(total), 0) AS total, MAX(at) AS at FROM broadcast_escalations WHERE broadcast_id = ?',
+      )
+      .get(row.id) as { total: number; at: number | null };
     return {
       id: row.id,
       seq: row.seq,
@@ -260,6 +349,8 @@ export class BroadcastService {
       l1Read: Uint32Array.from(l1, (id) => perL1.get(id)![2]),
       p50Ms: histogramPercentile(latency, 0.5),
       p99Ms: histogramPercentile(latency, 0.99),
+      escalated: escalation.total,
+      escalatedAt: escalation.at,
     };
   }
 }

@@ -1,10 +1,11 @@
 /**
  * The console's link to the command hub: one socket.io-client connection from the main process to the hub's
  * `/console` namespace. It sends commands, asks for pending workers and resends, and folds every hub's partial
- * receipts into one running total per command (the latest part of each hub, summed). Reconnects by itself; its state
- * is reported so every window can show it.
+ * receipts into one running total per command (the latest part of each hub, summed), and passes on the hubs'
+ * escalations once checked. Reconnects by itself; its state is reported so every window can show it.
  */
 import { io, type Socket } from 'socket.io-client';
+import { z } from 'zod';
 import { ContractError } from '../../../shared/contract';
 import {
   CONSOLE_NAMESPACE,
@@ -27,10 +28,27 @@ export interface HubLinkOptions {
   onState: (state: HubLinkState, detail?: string) => void;
   /** The summed receipts of one command changed. */
   onReceipts: (id: string, parts: readonly CommandReceiptPart[]) => void;
+  /** A hub escalated the workers who missed a command's deadline (checked against `escalationMessageSchema`). */
   onEscalation?: (message: EscalationMessage) => void;
+  /** A message from the hub that failed its check, dropped. */
+  onRejected?: (event: string, reason: string) => void;
   /** How long one call may wait for the hub. */
   timeoutMs?: number;
 }
+
+/** The most worker ids one escalation may name: every grid worker of the city, with room to grow. */
+export const ESCALATION_MAX_WORKERS = 500_000;
+
+/**
+ * An escalation as the console accepts it. The hub is another program on the network: what it sends is checked before
+ * it reaches the store or a window, like any input (the same id rule as `sendCommandSchema`).
+ */
+export const escalationMessageSchema = z.strictObject({
+  hub: z.string().min(1).max(200),
+  id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  workers: z.array(z.number().int().positive()).min(1).max(ESCALATION_MAX_WORKERS),
+  at: z.number().int().nonnegative(),
+}) satisfies z.ZodType<EscalationMessage>;
 
 /** The hub could not be asked, or said no: the caller gets a typed 'unavailable' error with the reason. */
 export const hubUnavailable = (message: string): ContractError => new ContractError({ code: 'unavailable', message });
@@ -60,7 +78,11 @@ export class HubLink {
         options.onReceipts(part.id, [...byHub.values()]);
       }
     });
-    this.socket.on('escalation', (message) => options.onEscalation?.(message));
+    this.socket.on('escalation', (message: unknown) => {
+      const checked = escalationMessageSchema.safeParse(message);
+      if (checked.success) options.onEscalation?.(checked.data);
+      else options.onRejected?.('escalation', checked.error.issues[0]?.message ?? 'malformed');
+    });
   }
 
   private setState(state: HubLinkState, detail?: string): void {

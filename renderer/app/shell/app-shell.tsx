@@ -27,7 +27,7 @@ import {
 import {
   createAckFillLayer,
   createTargetDrawingLayers,
-  type TargetDrawing,
+  createTargetGridsLayer,
 } from '../../map/layers/broadcast/broadcast-layers';
 import { createLabelsLayer } from '../../map/layers/labels/labels-layer';
 import { createSelectionLayer, type Selection } from '../../map/layers/selection/selection-layer';
@@ -36,7 +36,7 @@ import { createSensorsLayer } from '../../map/layers/sensors/sensors-layer';
 import { createTicketHeatmapLayer } from '../../map/layers/ticket-heatmap/ticket-heatmap-layer';
 import { createWorkersLayer } from '../../map/layers/workers/workers-layer';
 import { MapView, type MapFocus, type MapPick } from '../../map/map-view';
-import { BroadcastPanel, type TargetMode } from '../../panels/broadcast/broadcast-panel';
+import { BroadcastPanel } from '../../panels/broadcast/broadcast-panel';
 import { CityImportDialog } from '../../panels/city-import/city-import-dialog';
 import { CityProgress } from '../../panels/city-progress/city-progress';
 import { DataNote } from '../../panels/data-note/data-note';
@@ -47,6 +47,7 @@ import { LayerPanel } from '../../panels/layer-panel/layer-panel';
 import { StatusBar } from '../../panels/status-bar/status-bar';
 import { TicketWindowPanel } from '../../panels/ticket-window/ticket-window-panel';
 import { markAppState, markCityState, markMapDrawn } from '../../state/app-state';
+import { useBroadcastTarget } from '../../state/use-broadcast-target';
 import { useBroadcasts } from '../../state/use-broadcasts';
 import { useCityStatus } from '../../state/use-city-status';
 import { useGridMetrics } from '../../state/use-grid-metrics';
@@ -81,11 +82,11 @@ export function AppShell({ role }: { role: ViewRole }) {
   const points = usePointLayers(cityState === 'ready', city.status?.revision ?? 0);
   const [cameraAtlas] = useState(cameraIconAtlas);
 
-  // The broadcast desk: while drawing a target, map clicks add corners (polygon) or set the circle (radius).
+  // The broadcast desk: while it is open, map clicks add a polygon's corners, set a circle, or pick grids (the target
+  // decides), and the target is drawn on the map.
   const desk = useBroadcasts();
   const [broadcastOpen, setBroadcastOpen] = useState(false);
-  const [drawMode, setDrawMode] = useState<TargetMode>('city');
-  const [drawing, setDrawing] = useState<TargetDrawing>({ polygon: [], radius: undefined });
+  const composer = useBroadcastTarget(city.boundaries, city.status?.revision ?? 0);
   const [ackShown, setAckShown] = useState<string>();
   const ackStatus = desk.broadcasts.find((status) => status.id === ackShown);
   const l1Boundaries = city.boundaries.find((boundaries) => boundaries.level === 'L1');
@@ -112,6 +113,22 @@ export function AppShell({ role }: { role: ViewRole }) {
     return { geometry, values, max: metricScaleMax(values) };
   }, [fillBoundaries, metrics, metric]);
 
+  const pickBoundaries = city.boundaries.find((boundaries) => boundaries.level === composer.level);
+  const targetLayers = useMemo(() => {
+    if (!broadcastOpen) return [];
+    if (composer.mode === 'grids') {
+      return pickBoundaries && composer.picks.length > 0
+        ? [
+            createTargetGridsLayer(
+              pickBoundaries,
+              composer.picks.map((pick) => pick.id),
+            ),
+          ]
+        : [];
+    }
+    return createTargetDrawingLayers(composer.drawing);
+  }, [broadcastOpen, composer.mode, composer.picks, composer.drawing, pickBoundaries]);
+
   const layers = useMemo(() => {
     const { heatmap: heat, fill: fillSetting, grids, workers, cameras, sensors, labels } = layerSettings;
     return [
@@ -132,7 +149,7 @@ export function AppShell({ role }: { role: ViewRole }) {
       ...(outline ? [createCityOutlineLayer({ outline })] : []),
       ...(ackStatus && l1Boundaries ? [createAckFillLayer(gridFillGeometry(l1Boundaries), ackStatus)] : []),
       ...(selection ? [createSelectionLayer(selection)] : []),
-      ...(broadcastOpen ? createTargetDrawingLayers(drawing) : []),
+      ...targetLayers,
       // Names last, over everything: a commander reads the map by them.
       ...(city.labels ? [createLabelsLayer({ labels: city.labels, zoom, ...labels })] : []),
     ];
@@ -151,8 +168,7 @@ export function AppShell({ role }: { role: ViewRole }) {
     selection,
     ackStatus,
     l1Boundaries,
-    broadcastOpen,
-    drawing,
+    targetLayers,
   ]);
 
   const layersComplete = Boolean(
@@ -185,24 +201,11 @@ export function AppShell({ role }: { role: ViewRole }) {
     (what: string) => (error: unknown) => console.error(`gridline: ${what} failed`, error),
     [],
   );
-  const drawingMode = broadcastOpen && (drawMode === 'polygon' || drawMode === 'radius') ? drawMode : undefined;
+  const { onMapClick: deskClick } = composer;
   const onPick = useCallback(
-    ({ lng, lat, zoom, layerId, index }: MapPick) => {
-      if (drawingMode === 'polygon') {
-        setDrawing((previous) => ({ ...previous, polygon: [...previous.polygon, [lng, lat]] }));
-        return;
-      }
-      if (drawingMode === 'radius') {
-        setDrawing((previous) => {
-          const center = previous.radius?.center;
-          // First click: the centre (500 m to start with); the next ones: the edge.
-          if (!center || previous.radius?.meters !== 500)
-            return { ...previous, radius: { center: [lng, lat], meters: 500 } };
-          const metres = 111_320 * Math.hypot((lng - center[0]) * Math.cos((lat * Math.PI) / 180), lat - center[1]);
-          return { ...previous, radius: { center, meters: Math.max(50, Math.min(100_000, metres)) } };
-        });
-        return;
-      }
+    (pick: MapPick) => {
+      if (broadcastOpen && deskClick(pick)) return;
+      const { lng, lat, zoom, layerId, index } = pick;
       if (index !== undefined && (layerId === 'cameras' || layerId === 'sensors')) {
         const id = points[layerId]?.data.ids[index];
         if (id !== undefined) api.map.getPointCard({ layer: layerId, id }).then(showPoint, failed('map.getPointCard'));
@@ -223,7 +226,7 @@ export function AppShell({ role }: { role: ViewRole }) {
         .then((found) => (found === null && level === 'micro' ? api.map.getGridCard({ lng, lat, level: 'L3' }) : found))
         .then(showGrid, failed('map.getGridCard'));
     },
-    [api, points, city.boundaries, showGrid, showPoint, failed, drawingMode],
+    [api, points, city.boundaries, showGrid, showPoint, failed, broadcastOpen, deskClick],
   );
   const onSearchPick = useCallback(
     (hit: SearchHit) => {
@@ -242,13 +245,6 @@ export function AppShell({ role }: { role: ViewRole }) {
           )
         : [],
     [city.labels],
-  );
-  const broadcastInput = useMemo(
-    () => ({
-      ...drawing,
-      grid: card?.kind === 'grid' ? { id: card.card.grid.id, name: card.card.grid.name } : undefined,
-    }),
-    [drawing, card],
   );
 
   const onMapReady = useCallback(() => markAppState('ready'), []);
@@ -339,10 +335,9 @@ export function AppShell({ role }: { role: ViewRole }) {
           <BroadcastPanel
             hub={desk.hub}
             broadcasts={desk.broadcasts}
+            escalations={desk.escalations}
             counties={counties}
-            mapInput={broadcastInput}
-            onDrawMode={setDrawMode}
-            onClearDrawing={() => setDrawing({ polygon: [], radius: undefined })}
+            target={composer}
             onSent={desk.add}
             shownOnMap={ackShown}
             onShowOnMap={setAckShown}

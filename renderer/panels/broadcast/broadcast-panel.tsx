@@ -1,41 +1,38 @@
 /**
- * The broadcast desk: compose a command (text, priority, target, acknowledgement, expiry, deadline), see how many
- * grid workers it will reach before sending, send it, and follow the receipts live — targeted / delivered / read,
- * elapsed time, p50 and p99, who has not acknowledged (and resend to them), and the map coloured by acknowledgement.
+ * The broadcast desk: compose a command (text, priority, target, acknowledgement, expiry, escalation deadline), see how
+ * many grid workers it will reach before sending, send it, and follow the receipts live — targeted / delivered / read,
+ * elapsed time, p50 and p99, who has not acknowledged and how many were offline (and resend to them), who was
+ * escalated at the deadline, and the map coloured by acknowledgement.
  *
- * Targets: the whole city, county-level units, the grid whose card is open, a polygon or a radius drawn on the map.
+ * Targets: the whole city, county-level units, grids of one level picked from a list or on the map, a polygon or a
+ * radius drawn on the map (the console window keeps the target: `useBroadcastTarget`).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type {
-  BroadcastDraft,
-  BroadcastPreview,
-  BroadcastStatus,
-  BroadcastTarget,
-  HubStatus,
-  PendingWorkerList,
+import {
+  BROADCAST_DEADLINE_MIN_S,
+  type BroadcastDraft,
+  type BroadcastEscalation,
+  type BroadcastPreview,
+  type BroadcastStatus,
+  type BroadcastTarget,
+  type HubStatus,
+  type PendingWorkerList,
 } from '../../../shared/contract';
+import { ZHENGZHOU } from '../../../shared/domain/city';
 import { PRIORITIES, type Priority } from '../../../shared/protocol/hub-protocol';
 import { useApi } from '../../app/providers/connection-context';
+import { TARGET_MODES, type BroadcastTargetState } from '../../state/use-broadcast-target';
 import { useNow } from '../../state/use-clock';
-
-export type TargetMode = 'city' | 'counties' | 'grid' | 'polygon' | 'radius';
-
-/** What the map contributes to a target: the drawing the commander is making, and the open grid card. */
-export interface MapTargetInput {
-  polygon: [number, number][];
-  radius: { center: [number, number]; meters: number } | undefined;
-  grid: { id: number; name: string } | undefined;
-}
+import { GridPicker } from './grid-picker';
 
 export interface BroadcastPanelProps {
   hub: HubStatus | undefined;
   broadcasts: BroadcastStatus[];
+  /** Escalations heard while this window was open, by broadcast id. */
+  escalations: ReadonlyMap<string, BroadcastEscalation>;
   counties: { id: number; name: string }[];
-  mapInput: MapTargetInput;
-  /** Drawing on the map for this mode (polygon, radius), or none. */
-  onDrawMode: (mode: TargetMode) => void;
-  onClearDrawing: () => void;
+  target: BroadcastTargetState;
   onSent: (status: BroadcastStatus) => void;
   /** The broadcast whose acknowledgements colour the map, if any. */
   shownOnMap: string | undefined;
@@ -43,63 +40,68 @@ export interface BroadcastPanelProps {
   onClose: () => void;
 }
 
-function targetOf(mode: TargetMode, counties: number[], input: MapTargetInput): BroadcastTarget | undefined {
-  switch (mode) {
-    case 'city':
-      return { kind: 'city' };
-    case 'counties':
-      return counties.length > 0 ? { kind: 'counties', ids: counties } : undefined;
-    case 'grid':
-      return input.grid ? { kind: 'grids', ids: [input.grid.id] } : undefined;
-    case 'polygon':
-      return input.polygon.length >= 3 ? { kind: 'polygon', ring: input.polygon } : undefined;
-    case 'radius':
-      return input.radius ? { kind: 'radius', ...input.radius } : undefined;
-  }
-}
+const MAX_EXPIRY_MIN = 7 * 24 * 60;
+const MAX_DEADLINE_S = 24 * 3600;
+type DeadlineUnit = 's' | 'min';
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function BroadcastPanel(props: BroadcastPanelProps) {
-  const { hub, broadcasts, counties, mapInput, onDrawMode, onClearDrawing, onSent, shownOnMap, onShowOnMap } = props;
+  const { hub, broadcasts, escalations, counties, target: composer, onSent, shownOnMap, onShowOnMap } = props;
+  const { mode, setMode, drawing, clearDrawing, target } = composer;
   const { t, i18n } = useTranslation();
   const api = useApi();
   const [text, setText] = useState('');
   const [priority, setPriority] = useState<Priority>('urgent');
-  const [mode, setMode] = useState<TargetMode>('city');
-  const [chosenCounties, setChosenCounties] = useState<number[]>([]);
   const [ackRequired, setAckRequired] = useState(true);
   const [expiresInMinutes, setExpires] = useState(120);
-  const [deadlineMinutes, setDeadline] = useState<number | ''>(10);
-  const [preview, setPreview] = useState<BroadcastPreview>();
+  const [escalate, setEscalate] = useState(true);
+  const [deadline, setDeadline] = useState(10);
+  const [deadlineUnit, setDeadlineUnit] = useState<DeadlineUnit>('min');
+  // The answer is kept with the target it was for: a stale count must never enable Send for another target.
+  const [preview, setPreview] = useState<{ target: BroadcastTarget; value: BroadcastPreview }>();
+  const [previewFailure, setPreviewFailure] = useState<string>();
   const [failure, setFailure] = useState<string>();
   const [sending, setSending] = useState(false);
-  const [pending, setPending] = useState<PendingWorkerList>();
   const number = (value: number): string => value.toLocaleString(i18n.language);
-  const fail = (error: unknown): void => setFailure(error instanceof Error ? error.message : String(error));
 
-  const target = useMemo(() => targetOf(mode, chosenCounties, mapInput), [mode, chosenCounties, mapInput]);
   useEffect(() => {
     if (!target) return;
     let current = true;
     api.broadcast.preview({ target }).then(
-      (next) => current && setPreview(next),
-      (error: unknown) => current && setFailure(error instanceof Error ? error.message : String(error)),
+      (value) => {
+        if (!current) return;
+        setPreview({ target, value });
+        setPreviewFailure(undefined);
+      },
+      (error: unknown) => current && setPreviewFailure(message(error)),
     );
     return () => {
       current = false;
     };
   }, [api, target]);
+  const counted = target && preview?.target === target ? preview.value : undefined;
 
+  const deadlineSeconds = deadline * (deadlineUnit === 'min' ? 60 : 1);
+  const deadlineProblem = !escalate
+    ? undefined
+    : deadlineSeconds < BROADCAST_DEADLINE_MIN_S || deadlineSeconds > MAX_DEADLINE_S
+      ? t('broadcast.deadlineRange', { min: BROADCAST_DEADLINE_MIN_S })
+      : deadlineSeconds > expiresInMinutes * 60
+        ? t('broadcast.deadlineAfterExpiry')
+        : undefined;
   const connected = hub?.state === 'connected';
-  const canSend = connected && target !== undefined && text.trim().length > 0 && (preview?.workers ?? 0) > 0;
+  const canSend =
+    connected && target !== undefined && text.trim().length > 0 && (counted?.workers ?? 0) > 0 && !deadlineProblem;
   const send = (): void => {
-    if (!target) return;
+    if (!target || !canSend) return;
     const draft: BroadcastDraft = {
       text: text.trim(),
       priority,
       target,
       ackRequired,
       expiresInMinutes,
-      ...(deadlineMinutes === '' ? {} : { deadlineMinutes }),
+      ...(escalate ? { deadlineSeconds } : {}),
     };
     setSending(true);
     setFailure(undefined);
@@ -111,14 +113,9 @@ export function BroadcastPanel(props: BroadcastPanelProps) {
       },
       (error: unknown) => {
         setSending(false);
-        setFailure(error instanceof Error ? error.message : String(error));
+        setFailure(message(error));
       },
     );
-  };
-
-  const chooseMode = (next: TargetMode): void => {
-    setMode(next);
-    onDrawMode(next);
   };
 
   return (
@@ -161,10 +158,10 @@ export function BroadcastPanel(props: BroadcastPanelProps) {
         {t('broadcast.target')}
         <select
           value={mode}
-          onChange={(event) => chooseMode(event.target.value as TargetMode)}
+          onChange={(event) => setMode(event.target.value as typeof mode)}
           data-testid="broadcast-target"
         >
-          {(['city', 'counties', 'grid', 'polygon', 'radius'] as const).map((option) => (
+          {TARGET_MODES.map((option) => (
             <option key={option} value={option}>
               {t(`broadcast.targets.${option}`)}
             </option>
@@ -178,12 +175,8 @@ export function BroadcastPanel(props: BroadcastPanelProps) {
               <label>
                 <input
                   type="checkbox"
-                  checked={chosenCounties.includes(county.id)}
-                  onChange={(event) =>
-                    setChosenCounties((previous) =>
-                      event.target.checked ? [...previous, county.id] : previous.filter((id) => id !== county.id),
-                    )
-                  }
+                  checked={composer.counties.includes(county.id)}
+                  onChange={(event) => composer.setCounty(county.id, event.target.checked)}
                 />
                 {county.name}
               </label>
@@ -191,18 +184,14 @@ export function BroadcastPanel(props: BroadcastPanelProps) {
           ))}
         </ul>
       )}
-      {mode === 'grid' && (
-        <p className="hint" data-testid="broadcast-grid">
-          {mapInput.grid ? mapInput.grid.name : t('broadcast.gridHint')}
-        </p>
-      )}
+      {mode === 'grids' && <GridPicker target={composer} />}
       {(mode === 'polygon' || mode === 'radius') && (
         <p className="hint">
           {t(mode === 'polygon' ? 'broadcast.polygonHint' : 'broadcast.radiusHint', {
-            points: mapInput.polygon.length,
-            meters: mapInput.radius ? number(Math.round(mapInput.radius.meters)) : '—',
+            points: drawing.polygon.length,
+            meters: drawing.radius ? number(Math.round(drawing.radius.meters)) : '—',
           })}{' '}
-          <button type="button" onClick={onClearDrawing}>
+          <button type="button" onClick={clearDrawing}>
             {t('broadcast.clearDrawing')}
           </button>
         </p>
@@ -223,30 +212,61 @@ export function BroadcastPanel(props: BroadcastPanelProps) {
           <input
             type="number"
             min={1}
-            max={10080}
+            max={MAX_EXPIRY_MIN}
             value={expiresInMinutes}
-            onChange={(event) => setExpires(Math.max(1, Math.min(10080, Number(event.target.value) || 1)))}
-          />
-        </label>
-        <label>
-          {t('broadcast.deadline')}
-          <input
-            type="number"
-            min={1}
-            max={1440}
-            value={deadlineMinutes}
+            data-testid="broadcast-expires"
             onChange={(event) =>
-              setDeadline(event.target.value === '' ? '' : Math.max(1, Math.min(1440, Number(event.target.value))))
+              setExpires(Math.max(1, Math.min(MAX_EXPIRY_MIN, Math.round(Number(event.target.value)) || 1)))
             }
           />
         </label>
       </div>
+      <div className="row options deadline" title={t('broadcast.deadlineHint')}>
+        <label>
+          <input
+            type="checkbox"
+            checked={escalate}
+            onChange={(event) => setEscalate(event.target.checked)}
+            data-testid="broadcast-escalate"
+          />
+          {t('broadcast.deadline')}
+        </label>
+        <input
+          type="number"
+          min={1}
+          value={deadline}
+          disabled={!escalate}
+          aria-label={t('broadcast.deadlineValue')}
+          data-testid="broadcast-deadline"
+          onChange={(event) => setDeadline(Math.max(1, Math.round(Number(event.target.value)) || 1))}
+        />
+        <select
+          value={deadlineUnit}
+          disabled={!escalate}
+          aria-label={t('broadcast.deadlineUnit')}
+          data-testid="broadcast-deadline-unit"
+          onChange={(event) => setDeadlineUnit(event.target.value as DeadlineUnit)}
+        >
+          <option value="s">{t('broadcast.units.s')}</option>
+          <option value="min">{t('broadcast.units.min')}</option>
+        </select>
+      </div>
+      {deadlineProblem && (
+        <p className="failure" role="alert" data-testid="broadcast-deadline-problem">
+          {deadlineProblem}
+        </p>
+      )}
 
       <p className="preview" data-testid="broadcast-preview">
-        {target && preview
-          ? t('broadcast.preview', { workers: number(preview.workers), grids: number(preview.grids) })
+        {counted
+          ? t('broadcast.preview', { workers: number(counted.workers), grids: number(counted.grids) })
           : t('broadcast.previewNone')}
       </p>
+      {target && previewFailure && (
+        <p className="failure" role="alert" data-testid="broadcast-preview-failure">
+          {t('broadcast.previewFailed', { message: previewFailure })}
+        </p>
+      )}
       {failure && (
         <p className="failure" role="alert" data-testid="broadcast-failure">
           {failure}
@@ -268,54 +288,67 @@ export function BroadcastPanel(props: BroadcastPanelProps) {
           <Receipt
             key={status.id}
             status={status}
+            escalation={escalations.get(status.id)}
             shownOnMap={shownOnMap === status.id}
             onShowOnMap={() => onShowOnMap(shownOnMap === status.id ? undefined : status.id)}
-            onPending={() => {
-              api.broadcast.pending({ id: status.id }).then(setPending, fail);
-            }}
-            onResend={() => {
-              api.broadcast.resend({ id: status.id }).catch(fail);
-            }}
+            onFailure={(error) => setFailure(message(error))}
           />
         ))}
       </ol>
-      {pending && (
-        <section className="pending" data-testid="broadcast-pending">
-          <h3>{t('broadcast.pendingTitle', { total: number(pending.total) })}</h3>
-          <ul>
-            {pending.workers.slice(0, 100).map((worker) => (
-              <li key={worker.id}>
-                {worker.code} · {worker.grid}
-              </li>
-            ))}
-          </ul>
-          <button type="button" onClick={() => setPending(undefined)}>
-            {t('broadcast.close')}
-          </button>
-        </section>
-      )}
     </section>
   );
 }
 
+type WorkerList = { kind: 'pending'; list: PendingWorkerList } | { kind: 'escalated'; list: BroadcastEscalation };
+
 function Receipt({
   status,
+  escalation,
   shownOnMap,
   onShowOnMap,
-  onPending,
-  onResend,
+  onFailure,
 }: {
   status: BroadcastStatus;
+  escalation: BroadcastEscalation | undefined;
   shownOnMap: boolean;
   onShowOnMap: () => void;
-  onPending: () => void;
-  onResend: () => void;
+  onFailure: (error: unknown) => void;
 }) {
   const { t, i18n } = useTranslation();
+  const api = useApi();
   const now = useNow();
+  const [shown, setShown] = useState<WorkerList>();
+  const [resent, setResent] = useState<number>();
   const number = (value: number): string => value.toLocaleString(i18n.language);
+  // Beijing time, as the status bar shows it, whatever the desk's own time zone.
+  const time = (at: number): string =>
+    new Intl.DateTimeFormat(i18n.language, {
+      timeZone: ZHENGZHOU.timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hour12: false,
+    }).format(at);
   const elapsed = Math.max(0, Math.round((now - status.sentAt) / 1000));
   const bar = (value: number) => `${status.targeted === 0 ? 0 : Math.min(100, (100 * value) / status.targeted)}%`;
+  // An escalation heard live is at least as new as the one fetched when the list was opened.
+  const escalated =
+    escalation && (shown?.kind !== 'escalated' || escalation.at >= shown.list.at) ? escalation : undefined;
+  const list: WorkerList | undefined =
+    shown?.kind === 'escalated' && escalated ? { kind: 'escalated', list: escalated } : shown;
+
+  const showPending = (): void => {
+    api.broadcast.pending({ id: status.id }).then((next) => setShown({ kind: 'pending', list: next }), onFailure);
+  };
+  const showEscalated = (): void => {
+    api.broadcast
+      .escalations({ id: status.id })
+      .then((next) => next && setShown({ kind: 'escalated', list: next }), onFailure);
+  };
+  const resend = (): void => {
+    api.broadcast.resend({ id: status.id }).then((answer) => setResent(answer.resent), onFailure);
+  };
+
   return (
     <li className={`receipt priority-${status.priority}`} data-testid="broadcast-receipt">
       <p className="text">{status.text}</p>
@@ -342,17 +375,81 @@ function Receipt({
           p99: status.p99Ms === null ? '—' : number(status.p99Ms),
         })}
       </p>
+      {status.deadlineAt !== null && (
+        <p className="timing" data-testid="receipt-deadline">
+          {now < status.deadlineAt
+            ? t('broadcast.deadlineIn', {
+                time: time(status.deadlineAt),
+                seconds: number(Math.ceil((status.deadlineAt - now) / 1000)),
+              })
+            : t('broadcast.deadlinePassed', { time: time(status.deadlineAt) })}
+        </p>
+      )}
+      {status.escalated > 0 && (
+        <p className="escalated" role="status" data-testid="receipt-escalated">
+          {t('broadcast.escalated', {
+            count: status.escalated,
+            workers: number(status.escalated),
+            time: status.escalatedAt === null ? '—' : time(status.escalatedAt),
+          })}
+        </p>
+      )}
       <div className="row">
-        <button type="button" onClick={onPending} data-testid="receipt-pending">
+        <button type="button" onClick={showPending} data-testid="receipt-pending">
           {t('broadcast.pending')}
         </button>
-        <button type="button" onClick={onResend} data-testid="receipt-resend">
+        <button type="button" onClick={resend} data-testid="receipt-resend">
           {t('broadcast.resend')}
         </button>
+        {status.escalated > 0 && (
+          <button type="button" onClick={showEscalated} data-testid="receipt-escalations">
+            {t('broadcast.escalations')}
+          </button>
+        )}
         <button type="button" aria-pressed={shownOnMap} onClick={onShowOnMap} data-testid="receipt-map">
           {t('broadcast.showOnMap')}
         </button>
       </div>
+      {resent !== undefined && (
+        <p className="hint" role="status" data-testid="receipt-resent">
+          {t('broadcast.resent', { count: resent, workers: number(resent) })}
+        </p>
+      )}
+      {list && (
+        <section
+          className="worker-list"
+          data-testid={list.kind === 'pending' ? 'broadcast-pending' : 'broadcast-escalations'}
+        >
+          <h4>
+            {list.kind === 'pending'
+              ? t('broadcast.pendingTitle', { total: number(list.list.total) })
+              : t('broadcast.escalationsTitle', { total: number(list.list.total), time: time(list.list.at) })}
+          </h4>
+          {list.kind === 'pending' && list.list.offline > 0 && (
+            <p className="hint" data-testid="pending-offline">
+              {t('broadcast.offline', { workers: number(list.list.offline) })}
+            </p>
+          )}
+          <ul>
+            {list.list.workers.map((worker) => (
+              <li key={worker.id}>
+                {worker.code} · {worker.grid}
+              </li>
+            ))}
+          </ul>
+          {list.list.workers.length < list.list.total && (
+            <p className="hint">
+              {t('broadcast.listCapped', {
+                shown: number(list.list.workers.length),
+                total: number(list.list.total),
+              })}
+            </p>
+          )}
+          <button type="button" onClick={() => setShown(undefined)}>
+            {t('broadcast.close')}
+          </button>
+        </section>
+      )}
     </li>
   );
 }

@@ -4,6 +4,7 @@ import { migration0002 } from './0002-ticket-blocks';
 import { migration0003 } from './0003-ticket-grid-index';
 import { migration0004 } from './0004-open-ticket-index';
 import { migration0005 } from './0005-broadcasts';
+import { migration0006 } from './0006-broadcast-escalations';
 
 /** Every schema version, in order. Append; never edit an applied one (the runner refuses a changed hash). */
 export const MIGRATIONS: readonly Migration[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
 ];

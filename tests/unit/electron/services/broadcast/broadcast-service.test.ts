@@ -7,13 +7,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BroadcastService } from '../../../../../electron/services/broadcast/broadcast-service';
+import {
+  BroadcastService,
+  packWorkerIds,
+  unpackWorkerIds,
+} from '../../../../../electron/services/broadcast/broadcast-service';
 import { HubLink, type HubLinkState } from '../../../../../electron/services/broadcast/hub-link';
 import { generateCity } from '../../../../../electron/services/city/generator/generate-city';
 import { openStore, type Store } from '../../../../../electron/services/store/store';
 import { startHub, type Hub } from '../../../../../hub/server/hub-server';
 import { signWorkerToken } from '../../../../../hub/server/worker-token';
-import { ContractError, type BroadcastStatus } from '../../../../../shared/contract';
+import {
+  ContractError,
+  WORKER_LIST_CAP,
+  type BroadcastEscalation,
+  type BroadcastStatus,
+} from '../../../../../shared/contract';
 import {
   RECEIPT_DELIVERED,
   type CommandWire,
@@ -29,6 +38,7 @@ let hub: Hub;
 let link: HubLink;
 let service: BroadcastService;
 const statuses: BroadcastStatus[] = [];
+const escalations: BroadcastEscalation[] = [];
 const states: HubLinkState[] = [];
 const phones: Socket<WorkerListens, WorkerCalls>[] = [];
 const received = new Map<number, string[]>();
@@ -73,8 +83,12 @@ beforeAll(async () => {
     consoleSecret: SECRETS.console,
     onState: (state) => states.push(state),
     onReceipts: (id, parts) => service.receipts(id, parts),
+    onEscalation: (message) => service.escalated(message),
   });
-  service = new BroadcastService(store, link, 'test-desk', (status) => statuses.push(status));
+  service = new BroadcastService(store, link, 'test-desk', {
+    status: (status) => statuses.push(status),
+    escalation: (escalation) => escalations.push(escalation),
+  });
   // The workers of two county-level units' first L1 grids, plus a few elsewhere.
   connectedIds = store.reader().prepare('SELECT id FROM workers ORDER BY id LIMIT 400').pluck().all() as number[];
   for (const id of connectedIds) {
@@ -175,9 +189,11 @@ describe('sending', () => {
       expiresInMinutes: 30,
     });
     await until(() => statuses.some((s) => s.id === status.id && s.delivered === 400));
-    // Phones confirm delivery only: all 400 still owe the read acknowledgement.
+    // Phones confirm delivery only: all 400 still owe the read acknowledgement; the rest of the city was offline.
     const pending = await service.pending(status.id);
     expect(pending.total).toBe(400);
+    expect(pending.offline).toBe(status.targeted - 400);
+    expect(pending.workers.length).toBeLessThanOrEqual(WORKER_LIST_CAP);
     expect(pending.workers[0]).toMatchObject({
       code: expect.any(String) as string,
       grid: expect.any(String) as string,
@@ -196,7 +212,7 @@ describe('sending', () => {
         expiresInMinutes: 5,
       }),
     ).rejects.toMatchObject({ code: 'refused' });
-    const offline = new BroadcastService(store, undefined, 'nobody', () => {});
+    const offline = new BroadcastService(store, undefined, 'nobody', { status: () => {}, escalation: () => {} });
     await expect(
       offline.send({
         text: 'x',
@@ -208,4 +224,87 @@ describe('sending', () => {
     ).rejects.toBeInstanceOf(ContractError);
     expect(states).toContain('connected');
   });
+});
+
+describe('escalations', () => {
+  const workerCodes = (ids: number[]): string[] =>
+    ids.map((id) => (store.reader().prepare('SELECT code FROM workers WHERE id = ?').get(id) as { code: string }).code);
+  const sendQuiet = () =>
+    service.send({
+      text: '逾期未确认将升级',
+      priority: 'urgent',
+      target: { kind: 'grids', ids: [gridPath(connectedIds[0]!).l1] },
+      ackRequired: false,
+      expiresInMinutes: 30,
+    });
+
+  it('packs worker ids four bytes each and reads back the first of them', () => {
+    const ids = [1, 7, 221_000, 2 ** 31 - 1];
+    const packed = packWorkerIds(ids);
+    expect(packed.byteLength).toBe(16);
+    expect(unpackWorkerIds(packed)).toEqual(ids);
+    expect(unpackWorkerIds(packed, 2)).toEqual([1, 7]);
+    // A view that does not start on a four-byte boundary (as SQLite may hand one over).
+    const shifted = new Uint8Array(packed.byteLength + 1);
+    shifted.set(packed, 1);
+    expect(unpackWorkerIds(shifted.subarray(1))).toEqual(ids);
+  });
+
+  it('records each hub once, sums the hubs, names the first workers and tells every window', async () => {
+    const status = await sendQuiet();
+    const before = escalations.length;
+    const ids = connectedIds.slice(0, 3);
+    service.escalated({ hub: 'hub-a', id: status.id, workers: ids, at: 1000 });
+    service.escalated({ hub: 'hub-b', id: status.id, workers: [connectedIds[3]!], at: 2000 });
+    // The same hub again replaces its earlier report rather than adding to it.
+    service.escalated({ hub: 'hub-b', id: status.id, workers: [connectedIds[3]!], at: 2000 });
+    expect(escalations.length - before).toBe(3);
+    const summary = service.escalations(status.id)!;
+    expect(summary).toMatchObject({ id: status.id, at: 2000, total: 4 });
+    expect(summary.workers.map((worker) => worker.code)).toEqual(workerCodes([...ids, connectedIds[3]!]));
+    expect(summary.workers[0]!.grid).not.toBe('');
+    expect(escalations.at(-1)).toEqual(summary);
+    expect(statuses.at(-1)).toMatchObject({ id: status.id, escalated: 4, escalatedAt: 2000 });
+    expect(service.list().find((entry) => entry.id === status.id)).toMatchObject({ escalated: 4, escalatedAt: 2000 });
+  });
+
+  it('names a page of workers however many were escalated, and keeps an unknown id by its number', async () => {
+    const status = await sendQuiet();
+    const many = [...connectedIds, ...Array.from({ length: 1000 }, (_, i) => 9_000_000 + i)];
+    service.escalated({ hub: 'hub-a', id: status.id, workers: many, at: 5 });
+    const summary = service.escalations(status.id)!;
+    expect(summary.total).toBe(many.length);
+    expect(summary.workers).toHaveLength(WORKER_LIST_CAP);
+    const unknown = await sendQuiet();
+    service.escalated({ hub: 'hub-a', id: unknown.id, workers: [9_999_999], at: 5 });
+    expect(service.escalations(unknown.id)!.workers).toEqual([{ id: 9_999_999, code: '#9999999', grid: '' }]);
+  });
+
+  it("leaves another console's commands to that console", () => {
+    const before = escalations.length;
+    service.escalated({ hub: 'hub-a', id: 'b-not-sent-from-here', workers: [1, 2], at: 5 });
+    expect(escalations.length).toBe(before);
+    expect(service.escalations('b-not-sent-from-here')).toBeNull();
+  });
+
+  it('through the real hub: workers who have not read by the deadline are escalated to the console', async () => {
+    const l1 = gridPath(connectedIds[0]!).l1;
+    const status = await service.send({
+      text: '请在 5 秒内确认',
+      priority: 'emergency',
+      target: { kind: 'grids', ids: [l1] },
+      ackRequired: true,
+      expiresInMinutes: 5,
+      deadlineSeconds: 5,
+    });
+    expect(status.deadlineAt).toBe(status.sentAt + 5000);
+    // The phones confirm delivery but nobody reads it: every one of them misses the deadline.
+    const inTarget = connectedIds.filter((id) => gridPath(id).g.includes(l1));
+    await until(() => escalations.some((escalation) => escalation.id === status.id), 9000);
+    const escalation = escalations.find((entry) => entry.id === status.id)!;
+    expect(escalation.total).toBe(inTarget.length);
+    expect(escalation.at).toBeGreaterThanOrEqual(status.deadlineAt!);
+    expect(escalation.workers).toHaveLength(Math.min(inTarget.length, WORKER_LIST_CAP));
+    expect(escalation.workers.every((worker) => inTarget.includes(worker.id))).toBe(true);
+  }, 15_000);
 });

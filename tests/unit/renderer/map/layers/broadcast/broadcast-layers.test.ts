@@ -31,6 +31,8 @@ const status = (ackRequired: boolean): BroadcastStatus => ({
   l1Read: Uint32Array.from([5, 0]),
   p50Ms: 5,
   p99Ms: 9,
+  escalated: 0,
+  escalatedAt: null,
 });
 
 const ring = (x: number): number[] => [x, 0, x + 1, 0, x + 1, 1, x, 1, x, 0];
