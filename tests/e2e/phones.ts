@@ -1,6 +1,7 @@
 /**
  * Grid workers' phones for end-to-end tests: socket.io-client connections to the test's hub with tokens signed for
- * the workers' real grid paths in the console's store, acknowledging receipt at once (and reading, if asked).
+ * the workers' real grid paths in the console's store, acknowledging receipt at once (and reading, if asked) — except
+ * the silent ones, which receive and never answer (a worker who will miss the deadline).
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -21,12 +22,13 @@ export interface Phones {
   close(): void;
 }
 
+/** `workers`: how many (the first by id), or exactly which. */
 export async function connectPhones(
   hubUrl: string,
   dataDir: string,
   secret: string,
-  count: number,
-  { read = false }: { read?: boolean } = {},
+  workers: number | readonly number[],
+  { read = false, silent = new Set<number>() }: { read?: boolean; silent?: ReadonlySet<number> } = {},
 ): Promise<Phones> {
   const db = new Database(join(dataDir, STORE_FILE), { readonly: true });
   const up = db.prepare(
@@ -35,7 +37,10 @@ export async function connectPhones(
        UNION ALL SELECT g.id, g.parent_id FROM grids g JOIN up ON g.id = up.parent_id
      ) SELECT id, parent_id FROM up`,
   );
-  const ids = db.prepare('SELECT id FROM workers ORDER BY id LIMIT ?').pluck().all(count) as number[];
+  const ids =
+    typeof workers === 'number'
+      ? (db.prepare('SELECT id FROM workers ORDER BY id LIMIT ?').pluck().all(workers) as number[])
+      : [...workers];
   const paths = ids.map((id) => up.all(id) as { id: number; parent_id: number | null }[]);
   db.close();
   const received = new Map<number, CommandWire[]>();
@@ -55,6 +60,7 @@ export async function connectPhones(
     socket.on('c', (text) => {
       const wire = JSON.parse(text) as CommandWire;
       received.set(id, [...(received.get(id) ?? []), wire]);
+      if (silent.has(id)) return;
       socket.emit('r', wire.s, RECEIPT_DELIVERED);
       if (read) socket.emit('r', wire.s, RECEIPT_READ);
     });
