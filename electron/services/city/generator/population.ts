@@ -39,9 +39,12 @@ export function leafGrids(grids: readonly GeneratedGrid[]): GeneratedGrid[] {
 
 const SHIFTS = ['day', 'day', 'day', 'day', 'day', 'evening', 'evening', 'night', 'on_call', 'on_call'] as const;
 
-/** Role mix at full scale: one full-time grid worker per L3 and per micro-grid, 28,000 cadres (DOMAIN.md). */
+/**
+ * Role mix at full scale: one full-time grid worker per L3, per micro-grid and per exclusive grid (the station's,
+ * hospital's or mall's own 专属网格员), 28,000 cadres (DOMAIN.md); volunteers make up the rest.
+ */
 function roleCounts(counts: CityCounts): Record<'grid_worker' | 'cadre' | 'police_auxiliary' | 'volunteer', number> {
-  const gridWorker = counts.l3 + counts.micro;
+  const gridWorker = counts.l3 + counts.micro + counts.exclusive;
   const cadre = Math.round((28_000 / 221_000) * counts.workers);
   const police = Math.round((8_800 / 221_000) * counts.workers);
   return {
@@ -60,8 +63,8 @@ export function generateWorkers(grids: readonly GeneratedGrid[], counts: CityCou
     const code = `W${String(rows.length + 1).padStart(6, '0')}`;
     rows.push([code, personName(random), role, random.pick(SHIFTS), grid.id, phoneNumber(random), lng, lat]);
   };
-  const l3AndMicro = grids.filter((grid) => grid.level === 'L3' || grid.level === 'micro');
-  for (const grid of l3AndMicro) push('grid_worker', grid);
+  const ownWorker = grids.filter((grid) => grid.level === 'L3' || grid.level === 'micro' || grid.level === 'exclusive');
+  for (const grid of ownWorker) push('grid_worker', grid);
   const l2 = grids.filter((grid) => grid.level === 'L2');
   const l2Picker = new WeightedPicker(l2.map((grid) => grid.households + 1));
   for (let i = 0; i < roles.cadre; i++) push('cadre', l2[l2Picker.pick(random)]!);

@@ -82,6 +82,30 @@ describe('the generated default city (small scale)', () => {
     expect(cityState(store)).toBe('complete');
   });
 
+  it('gives every L3, micro and exclusive grid its own grid worker, placed inside it', () => {
+    const unstaffed = store
+      .reader()
+      .prepare(
+        `SELECT g.level, COUNT(*) AS n FROM grids g
+         WHERE g.level IN ('L3', 'micro', 'exclusive')
+           AND NOT EXISTS (SELECT 1 FROM workers w WHERE w.grid_id = g.id AND w.role = 'grid_worker')
+         GROUP BY g.level`,
+      )
+      .all();
+    expect(unstaffed).toEqual([]);
+    const exclusiveWorkers = store
+      .reader()
+      .prepare(
+        `SELECT w.lon, w.lat, w.grid_id AS grid FROM workers w JOIN grids g ON g.id = w.grid_id
+         WHERE g.level = 'exclusive'`,
+      )
+      .all() as { lon: number; lat: number; grid: number }[];
+    expect(exclusiveWorkers.length).toBe(CITY_COUNTS.small.exclusive);
+    for (const worker of exclusiveWorkers) {
+      expect(flatContains(byId.get(worker.grid)!.polygons, worker.lon, worker.lat)).toBe(true);
+    }
+  });
+
   it('covers the outline with its L1 grids (area within 0.5%)', () => {
     const l1Area = grids
       .filter((grid) => grid.level === 'L1')
