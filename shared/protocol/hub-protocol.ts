@@ -151,6 +151,20 @@ export interface EscalationMessage {
   at: number;
 }
 
+/** The most worker ids one escalation may name: every grid worker of the city, with room to grow. */
+export const ESCALATION_MAX_WORKERS = 500_000;
+
+/**
+ * An escalation as a console accepts it: the hub is another program on the network, so what it sends is checked
+ * before it reaches a store or a window, like any input (the same id rule as `sendCommandSchema`).
+ */
+export const escalationMessageSchema = z.strictObject({
+  hub: z.string().min(1).max(200),
+  id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  workers: z.array(z.number().int().positive()).min(1).max(ESCALATION_MAX_WORKERS),
+  at: z.number().int().nonnegative(),
+}) satisfies z.ZodType<EscalationMessage>;
+
 /** The percentile of a latency histogram (bucket upper bound; the overflow bucket reads as the last bound). */
 export function histogramPercentile(counts: readonly number[], p: number): number | null {
   const total = counts.reduce((sum, n) => sum + n, 0);

@@ -94,6 +94,7 @@ function metresBetween([lng1, lat1]: [number, number], lng2: number, lat2: numbe
 export class BroadcastService {
   private readonly lastEmit = new Map<string, number>();
   private readonly pendingEmit = new Map<string, NodeJS.Timeout>();
+  private readonly escalationCache = new Map<string, { ids: number[]; at: number } | null>();
 
   constructor(
     private readonly store: Store,
@@ -228,20 +229,37 @@ export class BroadcastService {
     };
   }
 
-  /** The workers a broadcast escalated so far, over every hub, or null when none was. */
-  escalations(id: string): BroadcastEscalation | null {
+  /**
+   * Every hub's escalated workers of a broadcast, as one set: a worker who moved to another hub mid-command may be on
+   * two hubs' lists, and is one person. Kept per broadcast until a hub reports again.
+   */
+  private escalatedWorkers(id: string): { ids: number[]; at: number } | null {
+    const cached = this.escalationCache.get(id);
+    if (cached !== undefined) return cached;
     const rows = this.store
       .reader()
-      .prepare('SELECT at, total, workers FROM broadcast_escalations WHERE broadcast_id = ? ORDER BY at, hub')
-      .all(id) as { at: number; total: number; workers: Uint8Array }[];
-    if (rows.length === 0) return null;
-    const first: number[] = [];
-    for (const row of rows) first.push(...unpackWorkerIds(row.workers, WORKER_LIST_CAP - first.length));
+      .prepare('SELECT at, workers FROM broadcast_escalations WHERE broadcast_id = ? ORDER BY at, hub')
+      .all(id) as { at: number; workers: Uint8Array }[];
+    const union =
+      rows.length === 0
+        ? null
+        : {
+            ids: [...new Set(rows.flatMap((row) => unpackWorkerIds(row.workers)))],
+            at: Math.max(...rows.map((row) => row.at)),
+          };
+    this.escalationCache.set(id, union);
+    return union;
+  }
+
+  /** The workers a broadcast escalated so far, over every hub, or null when none was. */
+  escalations(id: string): BroadcastEscalation | null {
+    const escalated = this.escalatedWorkers(id);
+    if (!escalated) return null;
     return {
       id,
-      at: Math.max(...rows.map((row) => row.at)),
-      total: rows.reduce((sum, row) => sum + row.total, 0),
-      workers: this.describeWorkers(first),
+      at: escalated.at,
+      total: escalated.ids.length,
+      workers: this.describeWorkers(escalated.ids.slice(0, WORKER_LIST_CAP)),
     };
   }
 
@@ -258,6 +276,7 @@ export class BroadcastService {
          VALUES (?, ?, ?, ?, ?)`,
       )
       .run(message.id, message.hub, message.at, message.workers.length, packWorkerIds(message.workers));
+    this.escalationCache.delete(message.id);
     const escalation = this.escalations(message.id);
     if (escalation) this.listeners.escalation(escalation);
     this.listeners.status(this.status(row, this.link?.partsOf(message.id) ?? []));
@@ -324,12 +343,8 @@ export class BroadcastService {
       part.latency.forEach((n, i) => (latency[i] = (latency[i] ?? 0) + n));
     }
     const l1 = [...perL1.keys()].sort((a, b) => a - b);
-    const escalation = this.store
-      .reader()
-      .prepare(
-        'SELECT COALESCE(SUM(total), 0) AS total, MAX(at) AS at FROM broadcast_escalations WHERE broadcast_id = ?',
-      )
-      .get(row.id) as { total: number; at: number | null };
+    const escalated = this.escalatedWorkers(row.id);
+    const escalation = { total: escalated?.ids.length ?? 0, at: escalated?.at ?? null };
     return {
       id: row.id,
       seq: row.seq,

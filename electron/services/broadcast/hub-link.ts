@@ -5,13 +5,13 @@
  * escalations once checked. Reconnects by itself; its state is reported so every window can show it.
  */
 import { io, type Socket } from 'socket.io-client';
-import { z } from 'zod';
 import { ContractError } from '../../../shared/contract';
 import {
   CONSOLE_NAMESPACE,
   type CommandReceiptPart,
   type ConsoleCalls,
   type ConsoleListens,
+  escalationMessageSchema,
   type EscalationMessage,
   type HubError,
   type PendingWorkers,
@@ -35,20 +35,6 @@ export interface HubLinkOptions {
   /** How long one call may wait for the hub. */
   timeoutMs?: number;
 }
-
-/** The most worker ids one escalation may name: every grid worker of the city, with room to grow. */
-export const ESCALATION_MAX_WORKERS = 500_000;
-
-/**
- * An escalation as the console accepts it. The hub is another program on the network: what it sends is checked before
- * it reaches the store or a window, like any input (the same id rule as `sendCommandSchema`).
- */
-export const escalationMessageSchema = z.strictObject({
-  hub: z.string().min(1).max(200),
-  id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
-  workers: z.array(z.number().int().positive()).min(1).max(ESCALATION_MAX_WORKERS),
-  at: z.number().int().nonnegative(),
-}) satisfies z.ZodType<EscalationMessage>;
 
 /** The hub could not be asked, or said no: the caller gets a typed 'unavailable' error with the reason. */
 export const hubUnavailable = (message: string): ContractError => new ContractError({ code: 'unavailable', message });

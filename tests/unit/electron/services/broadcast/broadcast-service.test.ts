@@ -268,6 +268,16 @@ describe('escalations', () => {
     expect(service.list().find((entry) => entry.id === status.id)).toMatchObject({ escalated: 4, escalatedAt: 2000 });
   });
 
+  it("counts a worker on two hubs' lists once (one who moved hub mid-command)", async () => {
+    const status = await sendQuiet();
+    const [a, b, c] = connectedIds;
+    service.escalated({ hub: 'hub-a', id: status.id, workers: [a!, b!], at: 1000 });
+    service.escalated({ hub: 'hub-b', id: status.id, workers: [b!, c!], at: 1500 });
+    expect(service.escalations(status.id)).toMatchObject({ total: 3, at: 1500 });
+    expect(service.escalations(status.id)!.workers.map((worker) => worker.code)).toEqual(workerCodes([a!, b!, c!]));
+    expect(statuses.at(-1)).toMatchObject({ id: status.id, escalated: 3 });
+  });
+
   it('names a page of workers however many were escalated, and keeps an unknown id by its number', async () => {
     const status = await sendQuiet();
     const many = [...connectedIds, ...Array.from({ length: 1000 }, (_, i) => 9_000_000 + i)];

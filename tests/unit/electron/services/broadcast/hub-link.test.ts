@@ -6,12 +6,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HubLink } from '../../../../../electron/services/broadcast/hub-link';
 import {
+  CONSOLE_NAMESPACE,
   ESCALATION_MAX_WORKERS,
   escalationMessageSchema,
-  HubLink,
-} from '../../../../../electron/services/broadcast/hub-link';
-import { CONSOLE_NAMESPACE, type EscalationMessage } from '../../../../../shared/protocol/hub-protocol';
+  type EscalationMessage,
+} from '../../../../../shared/protocol/hub-protocol';
 
 const good: EscalationMessage = { hub: 'hub-1', id: 'b-0123456789', workers: [3, 5, 8], at: 1_795_400_000_000 };
 
