@@ -17,7 +17,7 @@ test('a broadcast to the whole city: preview, send, live receipts from the phone
   const phones = await connectPhones(gridline.hub!.url, gridline.dataDir, HUB_SECRETS.worker, 120);
   try {
     await page.getByTestId('broadcast-open').click();
-    await expect(page.getByTestId('hub-state')).toHaveText('指挥中枢已连接');
+    await expect(page.getByTestId('hub-state')).toHaveText('指挥中枢已连接 · 本机');
     // The whole city: every grid worker in the store (2,210 at the test scale), online or not.
     await expect(page.getByTestId('broadcast-preview')).toContainText('2,210 名网格员');
     await expect(page.getByTestId('broadcast-send')).toBeDisabled();

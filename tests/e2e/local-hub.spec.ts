@@ -141,7 +141,7 @@ test('a bare npm start runs a local hub and simulated workers: a broadcast reach
     await page.goto(consoleUrl!);
     await expect(page.locator('html')).toHaveAttribute('data-city-state', 'ready', { timeout: 30_000 });
     await page.getByTestId('broadcast-open').click();
-    await expect(page.getByTestId('hub-state')).toHaveText('指挥中枢已连接');
+    await expect(page.getByTestId('hub-state')).toHaveText('指挥中枢已连接 · 本机');
     await expect(page.getByTestId('broadcast-preview')).toContainText('2,210 名网格员');
     await page.getByTestId('broadcast-text').fill('本地指挥中枢演练：请确认收到');
     await page.getByTestId('broadcast-send').click();

@@ -26,6 +26,9 @@ import { TARGET_MODES, type BroadcastTargetState } from '../../state/use-broadca
 import { useNow } from '../../state/use-clock';
 import { GridPicker } from './grid-picker';
 
+/** A hub on this machine (npm start's local hub on a bare desk): worth saying, its workers are simulated. */
+const LOOPBACK = /^https?:\/\/(127\.|localhost[:/]|\[::1\])/;
+
 export interface BroadcastPanelProps {
   hub: HubStatus | undefined;
   broadcasts: BroadcastStatus[];
@@ -122,8 +125,13 @@ export function BroadcastPanel(props: BroadcastPanelProps) {
     <section className="broadcast-panel" aria-label={t('broadcast.title')} data-testid="broadcast-panel">
       <header>
         <h2>{t('broadcast.title')}</h2>
-        <span className={`hub-state hub-${hub?.state ?? 'connecting'}`} data-testid="hub-state">
+        <span
+          className={`hub-state hub-${hub?.state ?? 'connecting'}`}
+          data-testid="hub-state"
+          title={hub?.url ?? undefined}
+        >
           {t(`broadcast.hub.${hub?.state ?? 'connecting'}`)}
+          {hub?.url && LOOPBACK.test(hub.url) ? ` · ${t('broadcast.hub.local')}` : ''}
         </span>
         <button type="button" onClick={props.onClose} aria-label={t('broadcast.close')}>
           ×
