@@ -5,6 +5,7 @@ import { migration0003 } from './0003-ticket-grid-index';
 import { migration0004 } from './0004-open-ticket-index';
 import { migration0005 } from './0005-broadcasts';
 import { migration0006 } from './0006-broadcast-escalations';
+import { migration0007 } from './0007-audit';
 
 /** Every schema version, in order. Append; never edit an applied one (the runner refuses a changed hash). */
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
 ];
