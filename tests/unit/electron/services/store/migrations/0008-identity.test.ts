@@ -26,7 +26,10 @@ describe('migration 0008: identity', () => {
   it.each([
     { title: 'a role nobody has', row: ['a01', 'A', 'mayor', 'city', null, HASH] },
     { title: 'a district commander over the whole city', row: ['a02', 'A', 'district_commander', 'city', null, HASH] },
-    { title: 'a street duty officer over a county', row: ['a03', 'A', 'street_duty_officer', 'county', '410102', HASH] },
+    {
+      title: 'a street duty officer over a county',
+      row: ['a03', 'A', 'street_duty_officer', 'county', '410102', HASH],
+    },
     { title: 'an administrator with a scope', row: ['a04', 'A', 'administrator', 'county', '410102', HASH] },
     { title: 'a county scope without a code', row: ['a05', 'A', 'district_commander', 'county', null, HASH] },
     { title: 'a plain-text password', row: ['a06', 'A', 'viewer', 'city', null, 'correct horse battery'] },
