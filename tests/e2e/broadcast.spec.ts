@@ -56,6 +56,59 @@ test('a broadcast to the whole city: preview, send, live receipts from the phone
   }
 });
 
+test('one L1 grid (street) through a real hub: exactly its workers receive the command, and the receipt reaches 100%', async ({
+  console: gridline,
+  page,
+  openCity,
+}) => {
+  await openCity();
+  // The street with the fewest workers, counted from the store independently of the console (codes nest).
+  const db = new Database(join(gridline.dataDir, STORE_FILE), { readonly: true });
+  const street = db
+    .prepare(
+      `SELECT g.id, g.code, g.name, (SELECT COUNT(*) FROM workers w JOIN grids s ON s.id = w.grid_id
+                                     WHERE s.code LIKE g.code || '%') AS workers
+       FROM grids g WHERE g.level = 'L1' ORDER BY workers, g.id LIMIT 1`,
+    )
+    .get() as { id: number; code: string; name: string; workers: number };
+  const inside = db
+    .prepare('SELECT w.id FROM workers w JOIN grids g ON g.id = w.grid_id WHERE g.code LIKE ? ORDER BY w.id')
+    .pluck()
+    .all(`${street.code}%`) as number[];
+  const outside = (db.prepare('SELECT id FROM workers ORDER BY id LIMIT 300').pluck().all() as number[])
+    .filter((id) => !inside.includes(id))
+    .slice(0, 60);
+  db.close();
+  expect(inside.length).toBe(street.workers);
+  expect(inside.length).toBeGreaterThan(0);
+  // Every worker of the street is online, so 100% of those targeted can be reached.
+  const phones = await connectPhones(gridline.hub!.url, gridline.dataDir, HUB_SECRETS.worker, [...inside, ...outside]);
+  try {
+    await page.getByTestId('broadcast-open').click();
+    await page.getByTestId('broadcast-target').selectOption('grids');
+    await page.getByTestId('broadcast-grid-level-L1').check();
+    await page.getByTestId('broadcast-grid-search').fill(street.code);
+    await expect(page.getByTestId('broadcast-grid-hit').first()).toContainText(street.name);
+    await page.getByTestId('broadcast-grid-hit').first().click();
+    const count = inside.length.toLocaleString('zh-CN');
+    await expect(page.getByTestId('broadcast-preview')).toContainText(`${count} 名网格员`);
+    await page.getByTestId('broadcast-text').fill('请街道网格员立即到岗待命');
+    await page.getByTestId('broadcast-ack').uncheck();
+    await page.getByTestId('broadcast-send').click();
+
+    const receipt = page.getByTestId('broadcast-receipt').first();
+    await expect(receipt).toContainText('立即到岗待命');
+    await expect(receipt.getByTestId('receipt-targeted')).toHaveText(count);
+    await expect(receipt.getByTestId('receipt-sent')).toHaveText(count);
+    await expect(receipt.getByTestId('receipt-delivered')).toHaveText(count);
+    await expect(receipt.locator('.count-delivered .bar')).toHaveAttribute('style', /width: 100%/);
+    expect(inside.every((id) => phones.received.get(id)?.length === 1)).toBe(true);
+    expect(outside.filter((id) => phones.received.has(id))).toEqual([]);
+  } finally {
+    phones.close();
+  }
+});
+
 test('a county-level target previews its own workers, and a refused send says why', async ({ page, openCity }) => {
   await openCity();
   await page.getByTestId('broadcast-open').click();
