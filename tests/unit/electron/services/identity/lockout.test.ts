@@ -145,7 +145,8 @@ describe('no user enumeration', () => {
     };
     const known = await time('probe');
     const unknown = await time('nobody.here');
-    expect(unknown / known).toBeGreaterThan(0.6);
-    expect(unknown / known).toBeLessThan(1.6);
+    // Wide bounds (other tests share the cores): skipping the hash would put the ratio near 0.05.
+    expect(unknown / known).toBeGreaterThan(0.4);
+    expect(unknown / known).toBeLessThan(2.5);
   });
 });
