@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import {
   CONSOLE_NAMESPACE,
   PRIORITIES,
@@ -106,6 +106,20 @@ export function commandWire(command: LoggedCommand): string {
 const targets = (command: LoggedCommand, claims: WorkerClaims): boolean =>
   'all' in command.target || command.target.grids.some((grid) => claims.g.includes(grid));
 
+/** The Socket.IO server's options (the benchmark's stock baseline uses the same). */
+export const HUB_SERVER_OPTIONS = {
+  transports: ['websocket'],
+  perMessageDeflate: false,
+  httpCompression: false,
+  serveClient: false,
+  // Phones on mobile networks, and a loaded hub: generous heartbeats rather than dropped workers.
+  // Heartbeats are most of an idle hub's work: once a minute is enough to notice a dead phone.
+  pingInterval: 60_000,
+  pingTimeout: 60_000,
+  maxHttpBufferSize: 64 * 1024,
+  cors: { origin: false },
+} satisfies Partial<ServerOptions>;
+
 export async function startHub(options: HubOptions): Promise<Hub> {
   const now = options.now ?? Date.now;
   const log: HubLog = options.log ?? ((event, fields) => console.log(JSON.stringify({ event, ...fields })));
@@ -113,18 +127,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const http = createServer((_request, response) => {
     response.writeHead(404).end();
   });
-  const io = new Server(http, {
-    transports: ['websocket'],
-    perMessageDeflate: false,
-    httpCompression: false,
-    serveClient: false,
-    // Phones on mobile networks, and a loaded hub: generous heartbeats rather than dropped workers.
-    // Heartbeats are most of an idle hub's work: once a minute is enough to notice a dead phone.
-    pingInterval: 60_000,
-    pingTimeout: 60_000,
-    maxHttpBufferSize: 64 * 1024,
-    cors: { origin: false },
-  });
+  const io = new Server(http, HUB_SERVER_OPTIONS);
 
   let redis: Redis | undefined;
   let redisSub: Redis | undefined;

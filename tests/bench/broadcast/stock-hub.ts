@@ -14,6 +14,7 @@
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Server } from 'socket.io';
+import { HUB_SERVER_OPTIONS } from '../../../hub/server/hub-server';
 import { verifyWorkerToken } from '../../../hub/server/worker-token';
 import { ROOM, workerAuthSchema } from '../../../shared/protocol/hub-protocol';
 
@@ -28,16 +29,7 @@ if (!secret || !process.send) throw new Error('stock-hub: needs GRIDLINE_HUB_WOR
 const send = (answer: StockHubAnswer): void => void process.send!(answer);
 
 const http = createServer((_request, response) => void response.writeHead(404).end());
-const io = new Server(http, {
-  transports: ['websocket'],
-  perMessageDeflate: false,
-  httpCompression: false,
-  serveClient: false,
-  pingInterval: 60_000,
-  pingTimeout: 60_000,
-  maxHttpBufferSize: 64 * 1024,
-  cors: { origin: false },
-});
+const io = new Server(http, HUB_SERVER_OPTIONS);
 
 io.use((socket, next) => {
   const auth = workerAuthSchema.safeParse(socket.handshake.auth);
