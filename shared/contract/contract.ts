@@ -7,6 +7,7 @@
  * examples fails the build.
  */
 import { z } from 'zod';
+import type { Permission } from '../domain/authority';
 import type { EventName, InvokeName } from './names';
 import {
   appInfoSchema,
@@ -45,6 +46,11 @@ import {
 
 export interface InvokeEntry<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   summary: string;
+  /**
+   * What the caller must hold (shared/domain/authority.ts). The main process checks it before the handler runs;
+   * a territorial one also needs the area the request acts on, resolved from the input.
+   */
+  permission: Permission;
   input: I;
   output: O;
   example: z.input<I>;
@@ -65,6 +71,7 @@ const notObjects = [null, 42, 'text', [], true] as const;
 export const invokeContract = {
   'app.getInfo': invoke({
     summary: 'Name, version and host of the running console.',
+    permission: 'console.view',
     input: emptyInput,
     output: appInfoSchema,
     example: {},
@@ -72,6 +79,7 @@ export const invokeContract = {
   }),
   'city.getOutline': invoke({
     summary: 'The city outline in WGS-84, with its area and source.',
+    permission: 'console.view',
     input: emptyInput,
     output: cityOutlineSchema,
     example: {},
@@ -79,6 +87,7 @@ export const invokeContract = {
   }),
   'city.getStatus': invoke({
     summary: 'Whether the city is ready or still being generated, with the latest progress.',
+    permission: 'console.view',
     input: emptyInput,
     output: cityStatusSchema,
     example: {},
@@ -86,6 +95,7 @@ export const invokeContract = {
   }),
   'city.getBoundaries': invoke({
     summary: 'Boundaries of one level (county, L1…micro, exclusive) as flat typed arrays, for the map.',
+    permission: 'console.view',
     input: z.strictObject({ level: boundaryLevelSchema, labels: z.boolean().optional() }),
     output: boundariesSchema,
     example: { level: 'L1' },
@@ -100,6 +110,7 @@ export const invokeContract = {
   }),
   'city.getLabels': invoke({
     summary: 'Names of the county-level units and L1 grids at their centroids, for the map labels.',
+    permission: 'console.view',
     input: emptyInput,
     output: mapLabelsSchema,
     example: {},
@@ -107,6 +118,7 @@ export const invokeContract = {
   }),
   'city.importFile': invoke({
     summary: "Imports a deployment's grids (replacing the city) or appends workers, cameras, sensors or tickets.",
+    permission: 'data.import',
     input: importRequestSchema,
     output: importResultSchema,
     example: { path: '/data/zhengzhou/grids.geojson', kind: 'grids', crs: 'GCJ-02' },
@@ -124,6 +136,7 @@ export const invokeContract = {
     summary:
       'The card of a grid — by id, or the grid of a level at a point: parents, households, workers on duty, open and ' +
       'overdue tickets, devices.',
+    permission: 'console.view',
     input: z.union([
       z.strictObject({
         lng: z.number().min(-180).max(180),
@@ -147,6 +160,7 @@ export const invokeContract = {
   }),
   'map.getGridMetrics': invoke({
     summary: 'Open tickets, overdue tickets and workers on duty for every grid of a level (typed arrays).',
+    permission: 'console.view',
     input: z.strictObject({ level: metricLevelSchema }),
     output: gridMetricsSchema,
     example: { level: 'L2' },
@@ -154,6 +168,7 @@ export const invokeContract = {
   }),
   'map.getPointCard': invoke({
     summary: 'The card of a camera or a sensor: kind, position, grid chain, stream or state.',
+    permission: 'console.view',
     input: z.strictObject({ layer: z.enum(['cameras', 'sensors']), id: z.number().int().positive() }),
     output: pointCardSchema.nullable(),
     example: { layer: 'cameras', id: 1 },
@@ -170,6 +185,7 @@ export const invokeContract = {
     summary:
       'Grids by code or name, cameras and sensors by code or id: the best hits first, with where to fly. With a ' +
       'level, grids of that level only (the broadcast desk picks targets this way).',
+    permission: 'console.view',
     input: z.strictObject({
       query: z.string().trim().min(1).max(64),
       limit: z.number().int().min(1).max(50).optional(),
@@ -191,6 +207,7 @@ export const invokeContract = {
   }),
   'map.getPoints': invoke({
     summary: 'Workers, cameras or sensors as typed arrays (positions, ids, a class byte each).',
+    permission: 'console.view',
     input: z.strictObject({ layer: pointLayerSchema }),
     output: pointLayerDataSchema,
     example: { layer: 'sensors' },
@@ -198,6 +215,7 @@ export const invokeContract = {
   }),
   'map.getPointClasses': invoke({
     summary: 'The current class byte of every worker, camera or sensor (status refresh; same order as getPoints).',
+    permission: 'console.view',
     input: z.strictObject({ layer: pointLayerSchema }),
     output: pointClassesSchema,
     example: { layer: 'workers' },
@@ -205,6 +223,7 @@ export const invokeContract = {
   }),
   'hub.getStatus': invoke({
     summary: "The console's link to the command hub: unconfigured, connecting, connected or refused.",
+    permission: 'console.view',
     input: emptyInput,
     output: hubStatusSchema,
     example: {},
@@ -212,6 +231,7 @@ export const invokeContract = {
   }),
   'broadcast.preview': invoke({
     summary: 'How many grid workers (and grids) a broadcast target covers, before sending.',
+    permission: 'broadcast.send',
     input: z.strictObject({ target: broadcastTargetSchema }),
     output: broadcastPreviewSchema,
     example: { target: { kind: 'counties', ids: [1, 2] } },
@@ -227,6 +247,7 @@ export const invokeContract = {
   }),
   'broadcast.send': invoke({
     summary: 'Sends a command to the grid workers of a target through the hub; receipts follow as events.',
+    permission: 'broadcast.send',
     input: broadcastDraftSchema,
     output: broadcastStatusSchema,
     example: {
@@ -279,6 +300,7 @@ export const invokeContract = {
   }),
   'broadcast.list': invoke({
     summary: 'Recent broadcasts of this console with their latest receipts, newest first.',
+    permission: 'console.view',
     input: emptyInput,
     output: z.array(broadcastStatusSchema),
     example: {},
@@ -286,6 +308,7 @@ export const invokeContract = {
   }),
   'broadcast.pending': invoke({
     summary: 'The grid workers who have not yet acknowledged a broadcast (every hub asked).',
+    permission: 'console.view',
     input: z.strictObject({ id: z.string().min(1).max(64) }),
     output: pendingWorkersSchema,
     example: { id: 'b-0123456789' },
@@ -293,6 +316,7 @@ export const invokeContract = {
   }),
   'broadcast.escalations': invoke({
     summary: 'The workers a broadcast escalated for missing its deadline (the total and the first of them), or null.',
+    permission: 'console.view',
     input: z.strictObject({ id: z.string().min(1).max(64) }),
     output: broadcastEscalationSchema.nullable(),
     example: { id: 'b-0123456789' },
@@ -300,6 +324,7 @@ export const invokeContract = {
   }),
   'broadcast.resend': invoke({
     summary: 'Sends a broadcast again to the connected workers who have not acknowledged it.',
+    permission: 'broadcast.send',
     input: z.strictObject({ id: z.string().min(1).max(64) }),
     output: z.strictObject({ id: z.string(), resent: z.number().int().nonnegative() }),
     example: { id: 'b-0123456789' },
@@ -307,6 +332,7 @@ export const invokeContract = {
   }),
   'tickets.getFilters': invoke({
     summary: 'The span of the ticket history and the channels and category groups to filter by.',
+    permission: 'console.view',
     input: emptyInput,
     output: ticketFiltersSchema,
     example: {},
@@ -314,6 +340,7 @@ export const invokeContract = {
   }),
   'tickets.getHeatmap': invoke({
     summary: 'Ticket density in a time window, optionally filtered, as non-empty bins (typed arrays).',
+    permission: 'console.view',
     input: heatmapRequestSchema,
     output: heatmapSchema,
     example: { from: 1_751_299_200, to: 1_753_891_200, channels: [1, 2] },
@@ -329,6 +356,7 @@ export const invokeContract = {
   }),
   'settings.get': invoke({
     summary: 'The console-wide settings (shared by every window).',
+    permission: 'console.view',
     input: emptyInput,
     output: settingsSchema,
     example: {},
@@ -336,6 +364,7 @@ export const invokeContract = {
   }),
   'settings.update': invoke({
     summary: 'Changes settings; every window receives settings.changed.',
+    permission: 'console.view',
     input: settingsPatchSchema,
     output: settingsSchema,
     example: { language: 'en' },
