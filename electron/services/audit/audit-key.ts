@@ -9,7 +9,7 @@
  * only a fingerprint and head hash kept outside the machine catch that.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export class AuditError extends Error {}
@@ -38,6 +38,23 @@ export function keyFingerprint(publicKey: KeyObject): string {
 
 const isErrno = (error: unknown, code: string): boolean =>
   error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+
+/**
+ * Creates `file` with `text` unless it exists, atomically: written whole under a temporary name, then hard-linked
+ * into place (which fails if another process got there first), so no one ever reads a half-written key.
+ */
+function createOnce(file: string, text: string | Buffer, mode: number): void {
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(temporary, text, { mode, flag: 'wx' });
+  try {
+    linkSync(temporary, file);
+  } catch (error) {
+    if (!isErrno(error, 'EEXIST')) throw error;
+    // Another process created it first: theirs is used.
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
 
 function readPublicKey(file: string): AuditPublicKey {
   let publicKey: KeyObject;
@@ -82,7 +99,7 @@ function readPrivateKey(file: string): KeyObject {
 }
 
 /**
- * The signing key in `keyDir`, created there on first use. Creation is exclusive (`wx`), so two processes starting
+ * The signing key in `keyDir`, created there on first use. Creation is atomic and exclusive, so two processes starting
  * together end up with the same key. A public key that does not match the private one is refused, never replaced.
  */
 export function loadOrCreateSigningKey(keyDir: string): AuditSigningKey {
@@ -91,27 +108,12 @@ export function loadOrCreateSigningKey(keyDir: string): AuditSigningKey {
   const publicFile = join(keyDir, PUBLIC_KEY_FILE);
   if (!existsSync(privateFile)) {
     const pair = generateKeyPairSync('ed25519');
-    try {
-      writeFileSync(privateFile, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), {
-        mode: 0o600,
-        flag: 'wx',
-      });
-    } catch (error) {
-      if (!isErrno(error, 'EEXIST')) throw error;
-      // Another process created it first: use theirs.
-    }
+    createOnce(privateFile, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), 0o600);
   }
   const privateKey = readPrivateKey(privateFile);
   const derived = createPublicKey(privateKey);
   const fingerprint = keyFingerprint(derived);
-  if (!existsSync(publicFile)) {
-    try {
-      writeFileSync(publicFile, derived.export({ type: 'spki', format: 'pem' }), { mode: 0o644, flag: 'wx' });
-      chmodSync(publicFile, 0o644);
-    } catch (error) {
-      if (!isErrno(error, 'EEXIST')) throw error;
-    }
-  }
+  if (!existsSync(publicFile)) createOnce(publicFile, derived.export({ type: 'spki', format: 'pem' }), 0o644);
   const stored = readPublicKey(publicFile);
   if (stored.fingerprint !== fingerprint) {
     throw new AuditError(

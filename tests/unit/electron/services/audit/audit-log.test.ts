@@ -1,4 +1,4 @@
-import { statSync, chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -48,7 +48,16 @@ describe('AuditLog.record', () => {
       expect(statSync(privateFile).mode & 0o777).toBe(0o600);
       expect(statSync(fixture.log.keyDir).mode & 0o777).toBe(0o700);
     }
+    expect(readdirSync(fixture.log.keyDir).sort()).toEqual([PRIVATE_KEY_FILE, PUBLIC_KEY_FILE]);
     expect(statSync(publicFile).isFile()).toBe(true);
+  });
+
+  it('finds the key another log created first, and signs on with it', async () => {
+    fixture.log.record(sampleEntry(1));
+    const second = new AuditLog(fixture.store);
+    second.record(sampleEntry(2));
+    expect(second.head()?.keyFingerprint).toBe(fixture.log.head()?.keyFingerprint);
+    await expect(second.verify()).resolves.toMatchObject({ entries: 2, ok: true });
   });
 
   it('refuses a refused entry without a reason, an ok entry with one, and bad text, writing nothing', () => {
