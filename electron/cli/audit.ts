@@ -1,8 +1,10 @@
 /**
  * `npm run audit -- <command>`: the audit trail from the command line, for inspectors and deployments.
  *
- *   verify [--data-dir DIR] [--workers N]   walk the chain; progress on stderr, then one JSON object on stdout:
- *                                           {"entries":N,"ok":true|false,"firstBad":id|null}
+ *   verify [--data-dir DIR] [--workers N] [--anchor ID:HASH]
+ *       walk the chain; progress on stderr, then one JSON object on stdout: {"entries":N,"ok":true|false,
+ *       "firstBad":id|null}. --anchor: a head noted earlier (verify prints it on stderr), which the log must still
+ *       hold unchanged — the check for a rollback or a rewrite with the key.
  *
  * Exit codes: 0 the chain verifies; 1 it is broken (the JSON names the first bad entry, stderr says why); 2 it
  * cannot be verified (no store in DIR, a store without an audit log, the public key missing) or a usage error.
@@ -16,11 +18,16 @@ import { defaultDataDir } from '../host/config';
 import { AUDIT_KEY_DIR, AuditError, verifyAuditLog, type AuditVerifyProgress } from '../services/audit';
 import { STORE_FILE } from '../services/store/store';
 
-const USAGE = 'usage: npm run audit -- verify [--data-dir DIR] [--workers N]';
+const USAGE = 'usage: npm run audit -- verify [--data-dir DIR] [--workers N] [--anchor ID:HASH]';
 
 class UsageError extends Error {}
 
-async function verify(dataDir: string, workers: number | undefined): Promise<number> {
+interface Anchor {
+  lastId: number;
+  lastHash: string;
+}
+
+async function verify(dataDir: string, workers: number | undefined, anchor: Anchor | undefined): Promise<number> {
   const file = join(dataDir, STORE_FILE);
   if (!existsSync(file)) throw new AuditError(`no Gridline store in ${dataDir} (${STORE_FILE} not found)`);
   const interactive = process.stderr.isTTY;
@@ -34,11 +41,11 @@ async function verify(dataDir: string, workers: number | undefined): Promise<num
     const line = `verifying ${checked} / ${total} entries (${percent}%)`;
     process.stderr.write(interactive ? `\r${line}` : `${line}\n`);
   };
-  const result = await verifyAuditLog(file, join(dataDir, AUDIT_KEY_DIR), { onProgress: progress, workers });
+  const result = await verifyAuditLog(file, join(dataDir, AUDIT_KEY_DIR), { onProgress: progress, workers, anchor });
   if (interactive) process.stderr.write('\n');
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (result.ok) {
-    const head = result.head ? `; head ${result.head.lastId} ${result.head.lastHash}` : '';
+    const head = result.head ? `; head (for --anchor) ${result.head.lastId}:${result.head.lastHash}` : '';
     const key = result.keyFingerprint ? `; key ${result.keyFingerprint}` : '';
     process.stderr.write(`audit log verified: ${result.entries} entries in ${seconds} s${head}${key}\n`);
   } else {
@@ -54,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { 'data-dir': { type: 'string' }, workers: { type: 'string' } },
+      options: { 'data-dir': { type: 'string' }, workers: { type: 'string' }, anchor: { type: 'string' } },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -66,10 +73,16 @@ async function main(argv: string[]): Promise<number> {
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 256)) {
     throw new UsageError('--workers must be an integer from 0 to 256');
   }
+  let anchor: Anchor | undefined;
+  if (values.anchor !== undefined) {
+    const match = /^(\d{1,15}):([0-9a-fA-F]{64})$/.exec(values.anchor);
+    if (!match || Number(match[1]) < 1) throw new UsageError('--anchor must be ID:HASH, an entry id and its hex hash');
+    anchor = { lastId: Number(match[1]), lastHash: match[2]!.toLowerCase() };
+  }
   const dataDir = resolve(values['data-dir'] ?? (process.env.GRIDLINE_DATA_DIR || defaultDataDir()));
   switch (command) {
     case 'verify':
-      return verify(dataDir, workers);
+      return verify(dataDir, workers, anchor);
     default:
       throw new UsageError(command ? `unknown command: ${command}` : 'no command given');
   }

@@ -30,6 +30,11 @@ export interface AuditVerifyOptions {
   workers?: number;
   /** Entries read per page. */
   pageSize?: number;
+  /**
+   * A head noted earlier, outside the machine: the log must still hold that entry with that hash. This catches what
+   * the signatures cannot — a rollback to an earlier state, or a rewrite by someone holding the private key.
+   */
+  anchor?: { lastId: number; lastHash: string };
 }
 
 export interface AuditVerifyResult {
@@ -123,11 +128,19 @@ async function walk(db: Database.Database, keyDir: string, options: AuditVerifyO
   const { total } = db.prepare('SELECT count(*) AS total FROM audit_log').get() as { total: number };
   const key = loadAuditPublicKey(keyDir);
   const finding = new Finding();
+  const anchor = options.anchor && { lastId: options.anchor.lastId, lastHash: options.anchor.lastHash.toLowerCase() };
+  if (
+    anchor &&
+    !(Number.isSafeInteger(anchor.lastId) && anchor.lastId >= 1 && /^[0-9a-f]{64}$/.test(anchor.lastHash))
+  ) {
+    throw new AuditError('an anchor is an entry id (1 or more) and its 64-digit hex entry hash');
+  }
 
   if (!key) {
     if (!head && total === 0) {
-      // Nothing was ever audited here: no key, no head, no entries.
-      return { entries: 0, ok: true, firstBad: null, reason: null, keyFingerprint: null, head: null };
+      // Nothing was ever audited here (no key, no head, no entries) — unless an anchor says otherwise.
+      const reason = anchor ? `the log and its key are gone, but the anchor notes entry ${anchor.lastId}` : null;
+      return { entries: 0, ok: !anchor, firstBad: anchor ? 1 : null, reason, keyFingerprint: null, head: null };
     }
     throw new AuditError(
       `the audit public key is missing from ${keyDir}` +
@@ -226,6 +239,10 @@ async function walk(db: Database.Database, keyDir: string, options: AuditVerifyO
           finding.note(id, `entry ${id} does not match its hash (edited)`);
           break walking;
         }
+        if (anchor && id === anchor.lastId && storedHash.toString('hex') !== anchor.lastHash) {
+          finding.note(id, `entry ${id} is not the entry noted in the anchor: the log was rewritten up to here`);
+          break walking;
+        }
         await signatures.add(id, storedHash, signature);
         if (signatures.firstBad !== null) break walking;
         prev = storedHash;
@@ -245,7 +262,12 @@ async function walk(db: Database.Database, keyDir: string, options: AuditVerifyO
 
   const lastId = expected - 1;
   if (finding.id === null) {
-    if (!trustedHead) {
+    if (anchor && lastId < anchor.lastId) {
+      finding.note(
+        lastId + 1,
+        `the log ends at entry ${lastId}, before entry ${anchor.lastId} noted in the anchor (rolled back or truncated)`,
+      );
+    } else if (!trustedHead) {
       const after = lastId === 0 ? 'no entry' : `nothing after entry ${lastId}`;
       finding.note(lastId + 1, `${headProblem ?? 'the audit head is untrusted'}: ${after} can be vouched for`);
     } else if (lastId < trustedHead.last_id) {

@@ -51,6 +51,19 @@ describe('npm run audit -- verify', () => {
     expect(result.stderr).toMatch(/audit log verified: 200 entries/);
   }, 30_000);
 
+  it('checks the log against an anchor: the head it printed passes, another hash at that id fails', async () => {
+    const first = await run(['verify', '--data-dir', fixture.dir]);
+    const anchor = /head \(for --anchor\) (\d+:[0-9a-f]{64})/.exec(first.stderr)?.[1];
+    expect(anchor).toMatch(/^200:/);
+    const again = await run(['verify', '--data-dir', fixture.dir, '--anchor', anchor!]);
+    expect(again.code).toBe(0);
+    expect(lastJson(again.stdout)).toEqual({ entries: 200, ok: true, firstBad: null });
+    const other = await run(['verify', '--data-dir', fixture.dir, '--anchor', `100:${'ab'.repeat(32)}`]);
+    expect(other.code).toBe(1);
+    expect(lastJson(other.stdout)).toEqual({ entries: 200, ok: false, firstBad: 100 });
+    expect(other.stderr).toMatch(/not the entry noted in the anchor/);
+  }, 30_000);
+
   it('exits 1 and names the first bad entry of a tampered log', async () => {
     tamper(fixture, (db) => {
       db.prepare(`UPDATE audit_log SET scope = 'county:410105' WHERE id = 150`).run();
@@ -98,6 +111,7 @@ describe('npm run audit: what it cannot verify', () => {
     { args: ['check'], message: /unknown command: check/ },
     { args: ['verify', '--workers', 'many'], message: /--workers must be an integer/ },
     { args: ['verify', '--data'], message: /Unknown option/ },
+    { args: ['verify', '--anchor', '12:abc'], message: /--anchor must be ID:HASH/ },
   ])(
     'exits 2 with the usage for $args',
     async ({ args, message }) => {

@@ -248,19 +248,24 @@ describe('audit verify: tampering with the SQLite file', () => {
   });
 
   // What a local check cannot see (README, "Audit trail"): a consistent earlier state put back.
-  it('does not see the end cut off when an earlier signed head is put back with it (a rollback)', async () => {
+  it('sees a rollback only against an anchor noted before it', async () => {
     const earlier = join(fixture.dir, 'earlier.sqlite');
     fixture.store.writer.exec(`VACUUM INTO '${earlier}'`);
     fixture.log.record({ actor: 'operator-1', action: 'broadcast.send', scope: 'city', result: 'ok' });
+    const anchor = fixture.log.head()!;
     tamper(fixture, (db) => {
       db.exec(`ATTACH '${earlier}' AS earlier`);
       db.exec(`DELETE FROM audit_log WHERE id > ${ENTRIES}`);
       db.exec('DELETE FROM audit_head; INSERT INTO audit_head SELECT * FROM earlier.audit_head');
     });
+    // Every part of the rolled-back log was validly signed: on its own it verifies.
     await expect(fixture.log.verify()).resolves.toMatchObject({ entries: ENTRIES, ok: true });
+    const result = await fixture.log.verify({ anchor });
+    expect(result).toMatchObject({ entries: ENTRIES, ok: false, firstBad: ENTRIES + 1 });
+    expect(result.reason).toMatch(/before entry 51 noted in the anchor/);
   });
 
-  it('does not see a log rewritten and re-signed by someone holding the private key', async () => {
+  it('sees a log rewritten and re-signed with the stolen private key only against an anchor', async () => {
     const noted = fixture.log.head();
     const stolen = createPrivateKey(readFileSync(join(fixture.log.keyDir, PRIVATE_KEY_FILE), 'utf8'));
     tamper(fixture, (db) => {
@@ -298,6 +303,22 @@ describe('audit verify: tampering with the SQLite file', () => {
     const result = await fixture.log.verify();
     expect(result).toMatchObject({ ok: true, head: { lastId: ENTRIES } });
     expect(result.head?.lastHash).not.toBe(noted?.lastHash);
+    await expect(fixture.log.verify({ anchor: noted! })).resolves.toMatchObject({ ok: false, firstBad: ENTRIES });
+  });
+
+  it('sees a log wiped together with its key pair only against an anchor', async () => {
+    const anchor = fixture.log.head()!;
+    tamper(fixture, (db) => db.exec('DELETE FROM audit_log; DELETE FROM audit_head;'));
+    rmSync(fixture.log.keyDir, { recursive: true });
+    await expect(fixture.log.verify()).resolves.toMatchObject({ entries: 0, ok: true });
+    await expect(fixture.log.verify({ anchor })).resolves.toMatchObject({ entries: 0, ok: false, firstBad: 1 });
+  });
+
+  it('passes an intact log against an anchor it has grown past, and refuses a malformed anchor', async () => {
+    const anchor = fixture.log.head()!;
+    fill(fixture, 5);
+    await expect(fixture.log.verify({ anchor })).resolves.toMatchObject({ entries: ENTRIES + 5, ok: true });
+    await expect(fixture.log.verify({ anchor: { lastId: 3, lastHash: 'abc' } })).rejects.toThrow(/anchor is/);
   });
 });
 
