@@ -48,6 +48,10 @@ const steps = [
       '1',
     ],
   ],
+  [
+    'audit benchmark at small size (5,000 entries: record, verify, export)',
+    ['run', '--silent', 'bench', '--', 'audit', '--entries', '5000'],
+  ],
   ['build', ['run', '--silent', 'build']],
   [
     'map benchmark at small size (app and bare deck.gl page in Chromium)',
