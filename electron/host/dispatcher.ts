@@ -31,16 +31,20 @@ export type Dispatch = (name: unknown, input: unknown, context: CallContext) => 
 const isInvokeName = (name: unknown): name is InvokeName =>
   typeof name === 'string' && (INVOKE_NAMES as readonly string[]).includes(name);
 
+/**
+ * An unknown name as text for the log and the reply. Not `String(name)`: that throws for an object without a
+ * prototype (no toString), and a call must never throw past the dispatcher.
+ */
+const nameAsText = (name: unknown): string =>
+  (typeof name === 'object' && name !== null ? '(an object)' : String(name)).slice(0, 128);
+
 export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
   return async (name, input, context) => {
     if (!isInvokeName(name)) {
-      log.warn('contract.unknown-entry', { name: String(name).slice(0, 128), ...context });
+      log.warn('contract.unknown-entry', { name: nameAsText(name), ...context });
       return {
         ok: false,
-        error: {
-          code: 'unknown-entry',
-          message: `no contract entry named ${JSON.stringify(String(name).slice(0, 128))}`,
-        },
+        error: { code: 'unknown-entry', message: `no contract entry named ${JSON.stringify(nameAsText(name))}` },
       };
     }
     const entry = invokeContract[name];

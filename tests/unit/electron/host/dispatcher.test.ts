@@ -56,7 +56,8 @@ describe('dispatcher', () => {
 
   it('refuses unknown entries, including names that are not strings', async () => {
     const { dispatch } = setup();
-    for (const name of ['settings.delete', '__proto__', 'constructor', 42, null]) {
+    // An object without a prototype has no toString: describing it must not throw either.
+    for (const name of ['settings.delete', '__proto__', 'constructor', 42, null, Object.create(null), Symbol('x')]) {
       await expect(dispatch(name, {}, context)).resolves.toMatchObject({ ok: false, error: { code: 'unknown-entry' } });
     }
   });
