@@ -368,7 +368,14 @@ export const invokeContract = {
     input: settingsPatchSchema,
     output: settingsSchema,
     example: { language: 'en' },
-    invalidExamples: [...notObjects, {}, { language: 'fr' }, { language: 'en', theme: 'dark' }, { language: 7 }],
+    invalidExamples: [
+      ...notObjects,
+      {},
+      { language: undefined },
+      { language: 'fr' },
+      { language: 'en', theme: 'dark' },
+      { language: 7 },
+    ],
   }),
 } as const satisfies Record<InvokeName, InvokeEntry>;
 

@@ -14,10 +14,13 @@ export const settingsSchema = z.strictObject({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
-/** A partial update: at least one known field, nothing else. */
+/**
+ * A partial update: at least one known field, nothing else. A field given as `undefined` (Electron's structured clone
+ * keeps it) counts as absent: `{ language: undefined }` is nothing to update, not a request to unset the language.
+ */
 export const settingsPatchSchema = settingsSchema
   .partial()
-  .refine((patch) => Object.keys(patch).length > 0, { message: 'nothing to update' });
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), { message: 'nothing to update' });
 
 export const hostKindSchema = z.enum(['electron', 'web']);
 export type HostKind = z.infer<typeof hostKindSchema>;
