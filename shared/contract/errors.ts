@@ -49,10 +49,23 @@ export class ContractError extends Error {
 /** A call's reply: the host never throws across the boundary, it answers with one of these. */
 export type CallResult<T> = { ok: true; output: T } | { ok: false; error: ContractErrorData };
 
-/** Renders zod issues as short path/message pairs (never echoes the offending values back). */
+/** At most this many issues are described; the rest are counted in one last line. */
+export const MAX_DESCRIBED_ISSUES = 20;
+/** A path or message is cut at this many characters (zod names unknown keys in its messages). */
+export const MAX_ISSUE_TEXT = 200;
+
+const clip = (text: string): string => (text.length > MAX_ISSUE_TEXT ? `${text.slice(0, MAX_ISSUE_TEXT)}…` : text);
+
+/**
+ * Renders zod issues as short path/message pairs (never echoes the offending values back). Bounded: an array of
+ * 50,000 wrong elements, or a key a megabyte long, makes a reply (and a log line) of a few kilobytes, not megabytes.
+ */
 export function describeIssues(error: z.ZodError): NonNullable<ContractErrorData['issues']> {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(input)',
-    message: issue.message,
+  const described = error.issues.slice(0, MAX_DESCRIBED_ISSUES).map((issue) => ({
+    path: clip(issue.path.map(String).join('.') || '(input)'),
+    message: clip(issue.message),
   }));
+  const more = error.issues.length - described.length;
+  if (more > 0) described.push({ path: '(input)', message: `and ${more} more issues` });
+  return described;
 }
