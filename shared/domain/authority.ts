@@ -32,16 +32,7 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-/** Permissions that act on a place, granted only inside the operator's scope. */
-export const TERRITORIAL: ReadonlySet<Permission> = new Set<Permission>([
-  'broadcast.send',
-  'mode.switch',
-  'tickets.dispatch',
-  'tickets.close',
-  'alarms.acknowledge',
-  'workers.readPersonal',
-]);
-
+/** The commands a commander gives: each acts on a place, so each is granted only inside the operator's scope. */
 const COMMAND: readonly Permission[] = [
   'broadcast.send',
   'mode.switch',
@@ -50,6 +41,9 @@ const COMMAND: readonly Permission[] = [
   'alarms.acknowledge',
   'workers.readPersonal',
 ];
+
+/** Permissions that act on a place, granted only inside the operator's scope. */
+export const TERRITORIAL: ReadonlySet<Permission> = new Set(COMMAND);
 
 /** What each role holds in live operation. */
 export const ROLE_PERMISSIONS: Readonly<Record<OperatorRole, ReadonlySet<Permission>>> = {
