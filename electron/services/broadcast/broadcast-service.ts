@@ -91,6 +91,9 @@ function metresBetween([lng1, lat1]: [number, number], lng2: number, lat2: numbe
   return 2 * EARTH_RADIUS_M * Math.asin(Math.sqrt(a));
 }
 
+/** Broadcasts whose escalated workers are kept in memory at most (a status is asked for every receipts tick). */
+const ESCALATION_CACHE_MAX = 1000;
+
 export class BroadcastService {
   private readonly lastEmit = new Map<string, number>();
   private readonly pendingEmit = new Map<string, NodeJS.Timeout>();
@@ -247,7 +250,11 @@ export class BroadcastService {
             ids: [...new Set(rows.flatMap((row) => unpackWorkerIds(row.workers)))],
             at: Math.max(...rows.map((row) => row.at)),
           };
-    this.escalationCache.set(id, union);
+    // Only this console's broadcasts are kept (an id from anywhere else must not grow the cache), and not for ever.
+    if (this.row(id)) {
+      if (this.escalationCache.size >= ESCALATION_CACHE_MAX) this.escalationCache.clear();
+      this.escalationCache.set(id, union);
+    }
     return union;
   }
 

@@ -290,6 +290,13 @@ describe('escalations', () => {
     expect(service.escalations(unknown.id)!.workers).toEqual([{ id: 9_999_999, code: '#9999999', grid: '' }]);
   });
 
+  it('keeps no escalation state for ids this console never sent, however many are asked for', () => {
+    const cache = (service as unknown as { escalationCache: Map<string, unknown> }).escalationCache;
+    const before = cache.size;
+    for (let i = 0; i < 2000; i++) expect(service.escalations(`b-never-sent-${i}`)).toBeNull();
+    expect(cache.size).toBe(before);
+  });
+
   it("leaves another console's commands to that console", () => {
     const before = escalations.length;
     service.escalated({ hub: 'hub-a', id: 'b-not-sent-from-here', workers: [1, 2], at: 5 });
