@@ -9,7 +9,8 @@ export const SENSOR_KINDS = ['gas', 'water', 'heat', 'water_level', 'rainfall'] 
 /** Workers are bound to a grid by code: where a worker stands says nothing about which grid they serve. */
 export const workersKind: CsvKind = {
   columns: { required: ['code', 'name', 'role', 'shift', 'grid_code', 'phone', 'lon', 'lat'], optional: [] },
-  codeTable: 'workers',
+  table: 'workers',
+  uniqueCode: true,
   prepare(db, { toWgs84, city, grids }) {
     const insert = db.prepare(
       'INSERT INTO workers (code, name, role, shift, grid_id, phone, lon, lat) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -29,7 +30,8 @@ export const workersKind: CsvKind = {
 
 export const camerasKind: CsvKind = {
   columns: { required: ['code', 'kind', 'lon', 'lat'], optional: ['grid_code', 'stream_url'] },
-  codeTable: 'cameras',
+  table: 'cameras',
+  uniqueCode: true,
   prepare(db, { toWgs84, city, grids, locate }) {
     const insert = db.prepare(
       'INSERT INTO cameras (code, kind, grid_id, lon, lat, stream_url) VALUES (?, ?, ?, ?, ?, ?)',
@@ -49,7 +51,8 @@ export const sensorsKind: CsvKind = {
     required: ['code', 'kind', 'lon', 'lat', 'unit'],
     optional: ['warn_threshold', 'alarm_threshold', 'grid_code'],
   },
-  codeTable: 'sensors',
+  table: 'sensors',
+  uniqueCode: true,
   prepare(db, { toWgs84, city, grids, locate }) {
     const insert = db.prepare(
       'INSERT INTO sensors (code, kind, grid_id, lon, lat, unit, warn_threshold, alarm_threshold) ' +

@@ -29,7 +29,8 @@ export const ticketsKind: CsvKind = {
     required: ['channel_code', 'category_code', 'lon', 'lat', 'status', 'reported_at'],
     optional: ['dispatched_at', 'closed_at', 'satisfaction', 'grid_code'],
   },
-  codeTable: null,
+  table: 'tickets',
+  uniqueCode: false,
   prepare(db, { toWgs84, city, grids, locate }) {
     const channels = loadCodeIds(db, 'channels');
     const categories = loadCodeIds(db, 'categories');

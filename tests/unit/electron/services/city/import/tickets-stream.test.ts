@@ -1,4 +1,4 @@
-import { createWriteStream, statSync } from 'node:fs';
+import { createWriteStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -113,18 +113,29 @@ describe('tickets import: a 200,000-row file streams in one transaction', () => 
     const file = join(dir, 'tickets-bad.csv');
     await writeTickets(file, BAD_INDEX);
     const progress: ImportProgress[] = [];
+    // The console keeps writing while the file is read (here: one row per chunk, as a broadcast or an escalation
+    // would): the refusal must take none of those writes with it.
+    store.writer.exec('CREATE TABLE meanwhile (chunk INTEGER NOT NULL)');
+    const meanwhile = store.writer.prepare('INSERT INTO meanwhile (chunk) VALUES (?)');
     await expectRefused(
       importCityFile(store, file, {
         kind: 'tickets',
         crs: 'WGS-84',
         cityOutline,
         locate,
-        onProgress: (p) => progress.push(p),
+        onProgress: (p) => {
+          progress.push(p);
+          meanwhile.run(progress.length);
+        },
       }),
       { file, location: `row ${BAD_INDEX + 2}`, reason: /^column lon must be a number, got "abc"$/ },
     );
-    // It had read (and inserted, inside the transaction) nearly the whole file before the refusal.
+    // It had read (and staged) nearly the whole file before the refusal.
     expect(progress.at(-1)!.done).toBeGreaterThan(statSync(file).size * 0.9);
+    expect(store.writer.prepare('SELECT COUNT(*) FROM meanwhile').pluck().get()).toBe(progress.length);
+    expect(progress.length).toBeGreaterThan(1);
+    // And it left no staging file behind.
+    expect(readdirSync(dir).filter((name) => name.includes('.import-'))).toEqual([]);
     expect(rowCounts(store)).toEqual(before);
     expect(rowCounts(store).tickets).toBe(0);
     expect(store.writer.inTransaction).toBe(false);
