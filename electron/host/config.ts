@@ -9,6 +9,8 @@
  *                                            full (default), medium or small
  *   --hub URL          GRIDLINE_HUB_URL      the command hub to broadcast through (none: broadcasting is off)
  *   --hub-secrets F    GRIDLINE_HUB_CONSOLE_SECRET  the hub's console secret, or the hub-secrets.json it wrote
+ *   --tls-cert F       GRIDLINE_TLS_CERT     PEM certificate (chain) for the web host: HTTPS and WSS
+ *   --tls-key F        GRIDLINE_TLS_KEY      its PEM private key. Binding --host beyond loopback requires both.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -23,6 +25,8 @@ export interface HostConfig {
   allowedOrigins: string[];
   cityScale: CityScale;
   hub?: { url: string; consoleSecret: string };
+  /** PEM certificate and key: the web host serves HTTPS (and its contract socket WSS). */
+  tls?: { cert: string; key: string };
 }
 
 export const DEFAULT_PORT = 5170;
@@ -70,6 +74,8 @@ export function resolveHostConfig(
       'city-scale': { type: 'string' },
       hub: { type: 'string' },
       'hub-secrets': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
     },
     strict: !lenient,
     allowPositionals: lenient,
@@ -100,13 +106,48 @@ export function resolveHostConfig(
     }
     hub = { url: hubUrl, consoleSecret };
   }
+  const host = text(values.host) ?? env.GRIDLINE_HOST ?? LOOPBACK;
+  const tls = tlsFiles(
+    text(values['tls-cert']) ?? env.GRIDLINE_TLS_CERT,
+    text(values['tls-key']) ?? env.GRIDLINE_TLS_KEY,
+  );
+  // Beyond loopback the token, the cookie and every command would cross the network in the clear.
+  if (!isLoopback(host) && !tls) {
+    throw new ConfigError(
+      `binding the web host to ${host} exposes the console to the network: give --tls-cert and --tls-key ` +
+        '(GRIDLINE_TLS_CERT, GRIDLINE_TLS_KEY), or bind to 127.0.0.1',
+    );
+  }
   return {
     ...(hub ? { hub } : {}),
+    ...(tls ? { tls } : {}),
     dataDir: resolve(dataDir),
     cityScale,
     port: portRaw === undefined ? DEFAULT_PORT : parsePort(portRaw),
-    host: text(values.host) ?? env.GRIDLINE_HOST ?? LOOPBACK,
+    host,
     allowedOrigins: extraOrigins,
+  };
+}
+
+/** Both files or neither; read now, so a wrong path is a configuration error and not a failed start later. */
+function tlsFiles(certFile: string | undefined, keyFile: string | undefined): HostConfig['tls'] {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new ConfigError('TLS needs both --tls-cert and --tls-key (GRIDLINE_TLS_CERT, GRIDLINE_TLS_KEY)');
+  }
+  const read = (file: string, what: string, marker: RegExp): string => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`cannot read the TLS ${what} ${file}: ${(error as Error).message}`);
+    }
+    if (!marker.test(text)) throw new ConfigError(`${file} is not a PEM ${what}`);
+    return text;
+  };
+  return {
+    cert: read(certFile, 'certificate', /-----BEGIN CERTIFICATE-----/),
+    key: read(keyFile, 'private key', /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/),
   };
 }
 

@@ -15,6 +15,8 @@ export interface AccessPolicy {
   /** host:port values the Host header may carry. */
   hosts: Set<string>;
   origins: Set<string>;
+  /** Served over HTTPS: the cookie is marked Secure. */
+  secure?: boolean;
 }
 
 export function createAccessPolicy(
@@ -22,19 +24,20 @@ export function createAccessPolicy(
   bindHost: string,
   port: number,
   extraOrigins: string[],
+  scheme: 'http' | 'https' = 'http',
 ): AccessPolicy {
   const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
   if (!['0.0.0.0', '::'].includes(bindHost)) names.add(bindHost.includes(':') ? `[${bindHost}]` : bindHost);
   const hosts = new Set([...names].map((name) => `${name}:${port}`));
-  const origins = new Set([...[...hosts].map((host) => `http://${host}`), ...extraOrigins]);
-  return { token, port, hosts, origins };
+  const origins = new Set([...[...hosts].map((host) => `${scheme}://${host}`), ...extraOrigins]);
+  return { token, port, hosts, origins, secure: scheme === 'https' };
 }
 
 /** The cookie name carries the port: cookies are shared across ports of one host, tokens are not. */
 export const cookieName = (port: number): string => `gridline_token_${port}`;
 
 export function sessionCookie(policy: AccessPolicy): string {
-  return `${cookieName(policy.port)}=${policy.token}; HttpOnly; SameSite=Strict; Path=/`;
+  return `${cookieName(policy.port)}=${policy.token}; HttpOnly; SameSite=Strict; Path=/${policy.secure ? '; Secure' : ''}`;
 }
 
 function tokensEqual(a: string, b: string): boolean {

@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     host: config.host,
     port: config.port,
     allowedOrigins: config.allowedOrigins,
+    ...(config.tls ? { tls: config.tls } : {}),
   });
   const note = LAUNCH_NOTES[process.env.GRIDLINE_LAUNCH_NOTE ?? ''] ?? 'Gridline console:';
   console.log(`${note} ${host.url}`);

@@ -4,6 +4,7 @@
  * request needs the per-start token (see access.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -24,6 +25,8 @@ export interface WebHostOptions {
   allowedOrigins?: string[];
   /** Fixed token, for tests; a random one per start otherwise. */
   token?: string;
+  /** PEM certificate and key: HTTPS and WSS (required by the configuration beyond loopback). */
+  tls?: { cert: string; key: string };
 }
 
 export interface WebHost {
@@ -63,7 +66,8 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { core } = options;
   const token = options.token ?? newAccessToken();
-  const server = createServer();
+  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }) : createServer();
+  const scheme = options.tls ? 'https' : 'http';
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
   let nextClient = 1;
 
@@ -72,7 +76,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     server.listen(options.port, options.host, () => resolvePromise());
   });
   const port = (server.address() as AddressInfo).port;
-  const policy = createAccessPolicy(token, options.host, port, options.allowedOrigins ?? []);
+  const policy = createAccessPolicy(token, options.host, port, options.allowedOrigins ?? [], scheme);
   if (!isLoopback(options.host)) core.log.warn('web-host.not-loopback', { host: options.host, port });
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
@@ -130,7 +134,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   const urlHost = isLoopback(options.host) || ['0.0.0.0', '::'].includes(options.host) ? '127.0.0.1' : options.host;
-  const origin = `http://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${port}`;
+  const origin = `${scheme}://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${port}`;
   core.log.info('web-host.listening', { host: options.host, port });
   return {
     url: `${origin}/?token=${token}`,

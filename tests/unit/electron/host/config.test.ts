@@ -87,4 +87,23 @@ describe('host configuration', () => {
     for (const host of ['127.0.0.1', '127.8.0.3', 'localhost', '::1']) expect(isLoopback(host)).toBe(true);
     for (const host of ['0.0.0.0', '10.0.0.5', '::', 'example.org']) expect(isLoopback(host)).toBe(false);
   });
+
+  it('binds beyond loopback only with TLS, both files, and real PEM', () => {
+    const fixtures = join(__dirname, '..', 'web-host', 'fixtures');
+    const cert = join(fixtures, 'test-only-cert.pem');
+    const key = join(fixtures, 'test-only-key.pem');
+    expect(() => resolveHostConfig(['--host', '0.0.0.0'], {})).toThrow(/exposes the console to the network/);
+    expect(() => resolveHostConfig([], { GRIDLINE_HOST: '10.0.0.5' })).toThrow(/--tls-cert and --tls-key/);
+    expect(() => resolveHostConfig(['--tls-cert', cert], {})).toThrow('TLS needs both');
+    expect(() => resolveHostConfig(['--tls-cert', cert, '--tls-key', '/nonexistent.pem'], {})).toThrow(
+      /cannot read the TLS private key/,
+    );
+    expect(() => resolveHostConfig(['--tls-cert', key, '--tls-key', key], {})).toThrow(/not a PEM certificate/);
+    const config = resolveHostConfig(['--host', '0.0.0.0', '--tls-cert', cert, '--tls-key', key], {});
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.tls?.cert).toContain('BEGIN CERTIFICATE');
+    expect(config.tls?.key).toContain('PRIVATE KEY');
+    // From the environment too; loopback with TLS is allowed (HTTPS on one desk).
+    expect(resolveHostConfig([], { GRIDLINE_TLS_CERT: cert, GRIDLINE_TLS_KEY: key }).tls).toBeDefined();
+  });
 });
