@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
+import type { EscalationGateway } from '../../../hub/server/escalation';
 import { startHub, type Hub, type HubLog } from '../../../hub/server/hub-server';
 import { signWorkerToken } from '../../../hub/server/worker-token';
 import {
@@ -48,7 +49,14 @@ export function memoryLog(): HubLog & { events: { event: string; fields?: Record
 }
 
 export async function hub(
-  options: { redisUrl?: string; hubId?: string; log?: HubLog; receiptIntervalMs?: number; now?: () => number } = {},
+  options: {
+    redisUrl?: string;
+    hubId?: string;
+    log?: HubLog;
+    receiptIntervalMs?: number;
+    now?: () => number;
+    escalation?: EscalationGateway;
+  } = {},
 ): Promise<Hub> {
   const started = await startHub({
     port: 0,
@@ -60,6 +68,7 @@ export async function hub(
     log: options.log ?? (() => {}),
     receiptIntervalMs: options.receiptIntervalMs ?? 50,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.escalation ? { escalation: options.escalation } : {}),
   });
   hubs.push(started);
   return started;

@@ -2,24 +2,18 @@
  * The hub end to end over real sockets: one hub with its embedded log, then two hubs sharing a real redis-server.
  * Workers are socket.io-client connections with signed tokens, as the simulator opens them.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHub } from '../../../hub/server/hub-server';
 import { signWorkerToken } from '../../../hub/server/worker-token';
 import { startRedis, type RedisProcess } from '../../../hub/redis-process';
 import { CONSOLE_NAMESPACE, type HubError } from '../../../shared/protocol/hub-protocol';
 import {
-  CONSOLE_SECRET,
   HOUR,
   WORKER_SECRET,
   closeAll,
   command,
   consoleLink,
   hub,
-  hubs,
   memoryLog,
   ok,
   sockets,
@@ -154,13 +148,9 @@ describe('one hub, embedded log', () => {
 
   it('escalates the workers who missed the deadline', async () => {
     const escalated: { id: string; workers: readonly number[] }[] = [];
-    const server = await startHub({
-      port: 0,
+    const server = await hub({
       hubId: 'hub-esc',
-      workerSecret: WORKER_SECRET,
-      consoleSecret: CONSOLE_SECRET,
-      dataDir: mkdtempSync(join(tmpdir(), 'gridline-hub-')),
-      log: () => {},
+      receiptIntervalMs: 250,
       escalation: {
         escalate: (id, workers) => {
           escalated.push({ id, workers });
@@ -168,7 +158,6 @@ describe('one hub, embedded log', () => {
         },
       },
     });
-    hubs.push(server);
     const desk = await consoleLink(server.url);
     const reader = await worker(server.url, 1, [10], { read: true });
     const silent = await worker(server.url, 2, [10]);

@@ -3,49 +3,23 @@
  * online workers, every one of them receives a command exactly once and acknowledges it (delivered, then read), the
  * offline ones never connect, flaky ones get what they missed when they come back, and the run stops by itself.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connectConsole, type ConsoleSocket } from '../console-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHub, type Hub } from '../../../../hub/server/hub-server';
 import { ROLE_ONLINE, syntheticWorkers, workerRole } from '../../../../hub/simulator/city-workers';
 import { startWorkerSimulator, type WorkerSimulator } from '../../../../hub/simulator/simulator';
 import { type ReceiptsMessage, type SendCommand } from '../../../../shared/protocol/hub-protocol';
-
-const WORKER_SECRET = 'worker-secret-for-simulator-tests';
-const CONSOLE_SECRET = 'console-secret-for-simulator-tests';
+import type { ConsoleSocket } from '../console-client';
+import { WORKER_SECRET, closeAll, consoleLink, hub } from '../hub-fixtures';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
+  await closeAll();
 });
-
-async function hub(): Promise<Hub> {
-  const started = await startHub({
-    port: 0,
-    hubId: 'hub-sim',
-    workerSecret: WORKER_SECRET,
-    consoleSecret: CONSOLE_SECRET,
-    dataDir: mkdtempSync(join(tmpdir(), 'gridline-sim-hub-')),
-    log: () => {},
-    receiptIntervalMs: 50,
-  });
-  cleanup.push(() => started.close());
-  return started;
-}
 
 function simulator(options: Parameters<typeof startWorkerSimulator>[0]): WorkerSimulator {
   const sim = startWorkerSimulator(options);
   cleanup.push(async () => void (await sim.stop()));
   return sim;
-}
-
-async function consoleLink(url: string): Promise<{ socket: ConsoleSocket; receipts: ReceiptsMessage[] }> {
-  const link = await connectConsole(url, CONSOLE_SECRET);
-  const socket = link.socket;
-  cleanup.push(() => void socket.disconnect());
-  return link;
 }
 
 async function send(desk: ConsoleSocket, id: string): Promise<void> {
