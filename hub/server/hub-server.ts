@@ -2,8 +2,8 @@
  * The command hub: grid workers' phones connect here (namespace `/`), consoles too (`/console`). A console publishes a
  * command once; the hub that receives it logs it (next sequence number), hands it to every other hub (Socket.IO's
  * Redis adapter, inter-server events) and each hub fans it out to its own workers — framed once, written to each
- * socket (worker-wire.ts) — and tracks their receipts in bitsets. Aggregated receipts go to every console at least every 250 ms.
- * Without Redis one hub runs alone with an embedded log.
+ * socket (worker-wire.ts) — and tracks their receipts in bitsets. Aggregated receipts go to every console at least
+ * every 250 ms. Without Redis one hub runs alone with an embedded log.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
