@@ -2,6 +2,12 @@
  * Filters over the audit log, validated before they reach SQL, shared by `query` (paged, newest first) and `export`
  * (streamed, oldest first). Every field narrows: actor, action and scope match exactly, result is one of the three,
  * and the time window is [from, to) in epoch milliseconds.
+ *
+ * `area` finds the entries that name a place: a scope is `city` or space-separated place tokens (`county:410102`,
+ * `county:410102/l1:410102001`, `l1:410102001`; see access-control.ts), and an area code matches an entry when one of
+ * its tokens names that code at any level — `410102` finds the county's own entries and those of its streets;
+ * `410102001` finds the street's. `city` finds only the entries that acted on (or were made by an operator of) the
+ * whole city. The code is matched as a whole token with instr(), not LIKE: nothing the caller types is a wildcard.
  */
 import { z } from 'zod';
 import { AUDIT_RESULTS } from './audit-chain';
@@ -12,10 +18,15 @@ export const MAX_QUERY_LIMIT = 1000;
 const text = z.string().min(1).max(1000);
 const time = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
+/** `city`, or a county-level or grid code: letters, digits, `-`, `_` and `.` (no space, colon or slash). */
+export const AUDIT_AREA_PATTERN = /^[0-9A-Za-z._-]{1,64}$/;
+const area = z.string().regex(AUDIT_AREA_PATTERN, { message: 'an area is `city` or a county or grid code' });
+
 const filterShape = {
   actor: text.optional(),
   action: text.optional(),
   scope: text.optional(),
+  area: area.optional(),
   result: z.enum(AUDIT_RESULTS).optional(),
   from: time.optional(),
   to: time.optional(),
@@ -62,6 +73,15 @@ export function filterSql(input: AuditFilter): { where: string; params: Record<s
       clauses.push(`${column} = @${column}`);
       params[column] = value;
     }
+  }
+  if (filter.area === 'city') {
+    clauses.push('scope = @area');
+    params.area = 'city';
+  } else if (filter.area !== undefined) {
+    // Tokens are separated by spaces and a street hangs under its county with '/': both become spaces, so the code
+    // is a token when ':<code> ' occurs (the code holds no ':', ' ' or '/').
+    clauses.push(`instr(' ' || replace(scope, '/', ' ') || ' ', @area) > 0`);
+    params.area = `:${filter.area} `;
   }
   if (filter.from !== undefined) {
     clauses.push('at >= @from');

@@ -58,6 +58,14 @@ export interface AuditPage {
   nextBefore: number | null;
 }
 
+/** The distinct actors and actions in the log, for a filter's choices, in code-point order. */
+export interface AuditFacets {
+  actors: string[];
+  actions: string[];
+  /** More than `limit` of either exist: the lists are their first `limit` values. */
+  truncated: boolean;
+}
+
 export interface AuditHead {
   lastId: number;
   lastHash: string;
@@ -179,6 +187,35 @@ export class AuditLog {
     const rows = statement.all({ ...params, ...(before === undefined ? {} : { before }), limit }) as EntryRow[];
     const entries = rows.map(toEntry);
     return { entries, nextBefore: rows.length === limit ? rows[rows.length - 1]!.id : null };
+  }
+
+  /**
+   * The distinct actors and actions, at most `limit` of each. Each next value is one index seek past the last
+   * (a loose index scan), so the cost follows the number of distinct values, not the number of entries.
+   */
+  facets(limit = 500): AuditFacets {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new AuditError(`a facet limit is a positive integer`);
+    const distinct = (column: 'actor' | 'action'): string[] => {
+      const sql = `WITH RECURSIVE next (value, n) AS (
+           SELECT (SELECT min(${column}) FROM audit_log), 1
+           UNION ALL
+           SELECT (SELECT min(${column}) FROM audit_log WHERE ${column} > next.value), n + 1 FROM next
+           WHERE next.value IS NOT NULL AND n <= @limit
+         ) SELECT value FROM next WHERE value IS NOT NULL`;
+      let statement = this.queries.get(sql);
+      if (!statement) {
+        statement = this.store.reader().prepare(sql).pluck();
+        this.queries.set(sql, statement);
+      }
+      return statement.all({ limit }) as string[];
+    };
+    const actors = distinct('actor');
+    const actions = distinct('action');
+    return {
+      actors: actors.slice(0, limit),
+      actions: actions.slice(0, limit),
+      truncated: actors.length > limit || actions.length > limit,
+    };
   }
 
   /**

@@ -192,6 +192,9 @@ describe('AuditLog.query', () => {
     { title: 'actor', filter: { actor: 'operator-2' }, keep: (i) => i % 3 === 2 },
     { title: 'action', filter: { action: 'workers.read-personal' }, keep: (i) => i % 2 === 0 },
     { title: 'scope', filter: { scope: 'county:410102' }, keep: (i) => i % 4 === 0 },
+    { title: 'area (a place code)', filter: { area: '410102' }, keep: (i) => i % 4 === 0 },
+    { title: 'area city', filter: { area: 'city' }, keep: (i) => i % 4 !== 0 },
+    { title: 'area (a code that only begins one)', filter: { area: '4101' }, keep: () => false },
     { title: 'result', filter: { result: 'refused' }, keep: (i) => i % 5 === 0 },
     // Entry i was recorded at START + (i - 1) s: [from, to) keeps entries 11..30.
     { title: 'time window', filter: { from: START + 10_000, to: START + 30_000 }, keep: (i) => i >= 11 && i <= 30 },
@@ -215,6 +218,8 @@ describe('AuditLog.query', () => {
     { title: 'a window that ends before it starts', query: { limit: 10, from: 5, to: 4 } },
     { title: 'an unknown filter', query: { limit: 10, operator: 'x' } },
     { title: 'an unknown result', query: { limit: 10, result: 'denied' } },
+    { title: 'an area with a wildcard', query: { limit: 10, area: '4101%' } },
+    { title: 'an area with a place kind', query: { limit: 10, area: 'county:410102' } },
   ])('refuses $title', ({ query }) => {
     expect(() => fixture.log.query(query as AuditQuery)).toThrow(AuditError);
   });
