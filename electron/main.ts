@@ -10,7 +10,8 @@ import { createConsoleCore } from './host/console-core';
 import { registerAppScheme, serveAppProtocol } from './windows/app-protocol';
 import { broadcastToWindows, openConsoleWindows } from './windows/console-windows';
 import { hardenSession, hardenWebContents } from './windows/hardening';
-import { bridgeIpc } from './windows/ipc-bridge';
+import { bridgeIpc, windowClient } from './windows/ipc-bridge';
+import { provisionFirstAdministratorFromEnv } from './services/identity';
 import { isAppUrl } from './windows/secure-window';
 
 registerAppScheme(protocol);
@@ -39,7 +40,12 @@ function start(): void {
   hardenSession(session.defaultSession);
   serveAppProtocol(protocol, net, join(appRoot, 'dist', 'renderer'));
   bridgeIpc(ipcMain, core, isAppUrl, broadcastToWindows);
-  openConsoleWindows(join(__dirname, 'preload.cjs'));
+  openConsoleWindows(join(__dirname, 'preload.cjs'), (id) => core.sessions.release(windowClient(id), true));
+  // Automation's first administrator (GRIDLINE_ADMIN_*); a bad value is a deployment error: say so and stop.
+  provisionFirstAdministratorFromEnv(core.identity, process.env, core.log).catch((error: unknown) => {
+    console.error(`gridline: ${error instanceof Error ? error.message : String(error)}`);
+    app.exit(2);
+  });
   void announceCityReady(core, config.dataDir);
 }
 

@@ -1,10 +1,15 @@
-/** Renderer entry: connect to the host, start i18n in the saved language, render the shell for this window's role. */
+/**
+ * Renderer entry: connect to the host, start i18n in the saved language, and render the shell for this window's role
+ * once an operator is signed in (the session gate shows setup, sign-in or the lock screen until then).
+ */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { connectToHost } from './app/api/connect';
 import { createI18n } from './app/i18n/i18n';
 import { ConnectionProvider } from './app/providers/connection-context';
+import { SessionGate } from './app/session/session-gate';
+import { SessionProvider } from './app/session/session-context';
 import { AppShell, type ViewRole } from './app/shell/app-shell';
 import './app/shell/app-shell.css';
 import { markAppState } from './state/app-state';
@@ -26,7 +31,11 @@ async function start(): Promise<void> {
     <StrictMode>
       <ConnectionProvider connection={connection}>
         <I18nextProvider i18n={i18n}>
-          <AppShell role={viewRole(window.location.search)} />
+          <SessionProvider>
+            <SessionGate>
+              <AppShell role={viewRole(window.location.search)} />
+            </SessionGate>
+          </SessionProvider>
         </I18nextProvider>
       </ConnectionProvider>
     </StrictMode>,

@@ -20,9 +20,23 @@ import { PointCardService } from '../services/map/point-card-service';
 import { PointLayerService } from '../services/map/point-layer-service';
 import { openStore } from '../services/store/store';
 import { TicketService } from '../services/tickets/ticket-service';
+import { decide } from '../../shared/domain/authority';
+import { AuditLog } from '../services/audit';
+import { GridTerritory } from '../services/city/grid-territory';
+import { IdentityService, type ScryptParams } from '../services/identity';
+import { scopeName } from '../services/identity/operator-records';
+import { WorkerDirectory } from '../services/city/worker-directory';
+import { AccessControl, plainScopeText } from './access-control';
+import { auditHandlers, EXPORTS_DIR } from './audit-handlers';
+import { createAreaResolvers, targetArea } from './action-areas';
+import { ClientSessions } from './client-sessions';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher';
 import { EventHub } from './event-hub';
+import { HeldCommands } from './held-commands';
 import { createFileLogger, type Logger } from './logger';
+import { sessionHandlers } from './session-handlers';
+import { usersHandlers } from './users-handlers';
+import { summariseCommand } from './command-summary';
 
 export interface ConsoleCoreOptions {
   dataDir: string;
@@ -37,12 +51,21 @@ export interface ConsoleCoreOptions {
   generationWorker?: string;
   /** The command hub to broadcast through (its `/console` secret); without it broadcasting says it is unconfigured. */
   hub?: { url: string; consoleSecret: string };
+  /** scrypt cost for new password hashes; tests lower it. */
+  scrypt?: ScryptParams;
 }
 
 export interface ConsoleCore {
   dispatch: Dispatch;
   events: EventHub;
   log: Logger;
+  /** Operators and their sessions: hosts provision accounts; tests create them. */
+  identity: IdentityService;
+  audit: AuditLog;
+  /** Where `audit.export` writes its files (the web host serves them at /exports/<name>). */
+  exportsDir: string;
+  /** Which window is signed in as whom: hosts ask before sending events and tell when a window goes. */
+  sessions: ClientSessions;
   /**
    * Resolves once the city has settled: true when it is complete (generated, or already there), false when its
    * generation failed or was stopped.
@@ -106,6 +129,31 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   });
   const settings = new SettingsService(options.dataDir, log, (next) => events.emit('settings.changed', next));
 
+  // Issue #6: who is signed in where, what they may do, what needs a second operator, and the record of it all.
+  const identity = new IdentityService(store, { log, ...(options.scrypt ? { scrypt: options.scrypt } : {}) });
+  const audit = new AuditLog(store);
+  const sessions = new ClientSessions(identity);
+  const territory = new GridTerritory(store);
+  const workers = new WorkerDirectory(store);
+  const held = new HeldCommands({
+    identity,
+    recordAction: (operator, action, scope, payload) => access.recordAction(operator, action, scope, payload),
+    emit: (confirmation) => events.emit('confirmations.changed', confirmation),
+    summarise: (name, input) => summariseCommand(name, input, store),
+  });
+  const access = new AccessControl(
+    sessions,
+    audit,
+    createAreaResolvers(store, territory, broadcasts),
+    held,
+    log,
+    (scope) => {
+      if (scope.kind !== 'l1') return plainScopeText(scope);
+      const county = territory.countyOfL1(scope.code);
+      return county ? `county:${county}/l1:${scope.code}` : `l1:${scope.code}`;
+    },
+  );
+
   const handlers: Handlers = {
     'app.getInfo': () => ({ name: 'Gridline', version: options.version, host: options.host, startedAt }),
     'city.getOutline': () => city.getOutline(),
@@ -116,6 +164,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       const result = await imports.importFile(request);
       tickets.invalidate();
       metrics.invalidate();
+      territory.invalidate();
       return result;
     },
     'map.getPoints': ({ layer }) => points.getPoints(layer),
@@ -126,7 +175,15 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'map.getPointCard': ({ layer, id }) => pointCards.card(layer, id),
     'map.search': ({ query, limit, level }) => search.search(query, limit, level),
     'hub.getStatus': () => hubStatus,
-    'broadcast.preview': ({ target }) => broadcasts.preview(target),
+    'broadcast.preview': ({ target }, { operator }) => {
+      const area = targetArea(target, territory, broadcasts);
+      const decision = operator ? decide(operator, { permission: 'broadcast.send', area }) : undefined;
+      return {
+        ...broadcasts.preview(target),
+        refusal: !decision ? 'Sign in first.' : decision.allowed ? null : decision.message,
+        needsSecondOperator: held.needsSecond('broadcast.send', { target }, area),
+      };
+    },
     'broadcast.send': async (draft) => {
       const status = await broadcasts.send(draft);
       log.info('broadcast.sent', {
@@ -141,19 +198,31 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'broadcast.pending': ({ id }) => broadcasts.pending(id),
     'broadcast.escalations': ({ id }) => broadcasts.escalations(id),
     'broadcast.resend': ({ id }) => broadcasts.resend(id),
+    'workers.getPersonal': ({ id }) => workers.personal(id),
     'tickets.getFilters': () => tickets.getFilters(),
     'tickets.getHeatmap': (request) => tickets.getHeatmap(request),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
+    ...sessionHandlers(identity, sessions, held, (operator) => scopeName(store.reader(), operator.scope)),
+    ...usersHandlers(identity, store),
+    ...auditHandlers(audit, options.dataDir),
   };
+  const { dispatch, execute } = createDispatcher(handlers, log, access);
+  held.connect(execute);
+
   log.info('core.started', { host: options.host, version: options.version, dataDir: options.dataDir });
   return {
-    dispatch: createDispatcher(handlers, log),
+    dispatch,
     events,
     log,
+    identity,
+    audit,
+    exportsDir: join(options.dataDir, EXPORTS_DIR),
+    sessions,
     cityReady: bootstrap.settled.then(() => bootstrap.getStatus().state === 'ready'),
     close: async () => {
       await bootstrap.stop();
+      held.close();
       broadcasts.close();
       link?.close();
       store.close();

@@ -9,6 +9,7 @@ import { announceCityReady } from '../host/city-ready';
 import { ConfigError, resolveHostConfig } from '../host/config';
 import { createConsoleCore } from '../host/console-core';
 import { appPathsFrom } from '../host/paths';
+import { IdentityError, provisionFirstAdministratorFromEnv } from '../services/identity';
 import { startWebHost } from './web-host';
 
 /** Set by the `npm start` launcher to say why the browser is used instead of the desktop window. */
@@ -35,6 +36,11 @@ async function main(): Promise<void> {
     // Under tsx (no bundle) the city is generated on the main thread instead.
     generationWorker: existsSync(worker) ? worker : undefined,
   });
+  // Automation's first administrator (GRIDLINE_ADMIN_*), before any window can reach the setup step.
+  const provisioned = await provisionFirstAdministratorFromEnv(core.identity, process.env, core.log);
+  if (provisioned.outcome === 'created') {
+    console.error(`gridline: first administrator "${provisioned.operator.username}" created from the environment`);
+  }
   const host = await startWebHost({
     core,
     rendererDir: paths.rendererDir,
@@ -58,5 +64,5 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(`gridline: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(error instanceof ConfigError ? 2 : 1);
+  process.exit(error instanceof ConfigError || error instanceof IdentityError ? 2 : 1);
 });

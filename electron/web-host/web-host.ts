@@ -14,6 +14,7 @@ import type { ConsoleCore } from '../host/console-core';
 import { CONTENT_SECURITY_POLICY } from '../host/content-security-policy';
 import { checkAccess, createAccessPolicy, newAccessToken, sessionCookie } from './access';
 import { serveContractSocket } from './contract-socket';
+import { EXPORTS_PATH, serveExport } from './export-files';
 import { serveStatic } from './static-files';
 
 export interface WebHostOptions {
@@ -94,6 +95,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       response.writeHead(303, { 'set-cookie': sessionCookie(policy), location: `${url.pathname}${url.search}` });
       return response.end();
     }
+    if (url.pathname.startsWith(EXPORTS_PATH)) {
+      const name = serveExport(core.exportsDir, url.pathname, response);
+      core.log.info('web-host.export', { path: url.pathname.slice(0, 200), served: name !== null });
+      return;
+    }
     serveStatic(options.rendererDir, url.pathname, response);
   });
 
@@ -110,11 +116,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   const alive = new WeakSet<WebSocket>();
+  const clients = new Map<WebSocket, string>();
   sockets.on('connection', (ws: WebSocket) => {
     const client = `web-${nextClient++}`;
+    clients.set(ws, client);
     alive.add(ws);
     ws.on('pong', () => alive.add(ws));
     ws.on('error', (error) => core.log.warn('web-host.socket-error', { client, error: String(error) }));
+    // The session outlives the socket (the tab resumes it after a drop); only the binding goes.
+    ws.on('close', () => {
+      clients.delete(ws);
+      core.sessions.release(client, false);
+    });
     serveContractSocket(ws, client, core.dispatch, core.log);
   });
   const heartbeat = setInterval(() => {
@@ -129,8 +142,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   heartbeat.unref();
 
   const disconnectEvents = core.events.connect((name, payload) => {
-    const frame = encodeFrame({ type: 'event', name, payload });
-    for (const ws of sockets.clients) if (ws.readyState === ws.OPEN) ws.send(frame);
+    let frame: Uint8Array | undefined;
+    for (const [ws, client] of clients) {
+      if (ws.readyState !== ws.OPEN || !core.sessions.receivesEvent(client, name)) continue;
+      frame ??= encodeFrame({ type: 'event', name, payload });
+      ws.send(frame);
+    }
   });
 
   const urlHost = isLoopback(options.host) || ['0.0.0.0', '::'].includes(options.host) ? '127.0.0.1' : options.host;

@@ -16,8 +16,11 @@ export interface IpcMainLike {
   removeHandler(channel: string): void;
 }
 
-/** Sends one event to every open console window. */
-export type BroadcastToWindows = (channel: string, payload: unknown) => void;
+/** Sends one event to every open console window that `accepts` it (by its webContents id). */
+export type BroadcastToWindows = (channel: string, payload: unknown, accepts: (windowId: number) => boolean) => void;
+
+/** The client id a window's calls and session go by. */
+export const windowClient = (webContentsId: number): string => `window-${webContentsId}`;
 
 export function bridgeIpc(
   ipcMain: IpcMainLike,
@@ -32,10 +35,12 @@ export function bridgeIpc(
         core.log.warn('ipc.untrusted-sender', { name, url: url.slice(0, 200) });
         return { ok: false, error: { code: 'unauthorized', message: 'calls are accepted from the console page only' } };
       }
-      return core.dispatch(name, input, { host: 'electron', client: `window-${event.sender.id}` });
+      return core.dispatch(name, input, { host: 'electron', client: windowClient(event.sender.id) });
     });
   }
-  const disconnect = core.events.connect((name: EventName, payload) => broadcast(eventChannel(name), payload));
+  const disconnect = core.events.connect((name: EventName, payload) =>
+    broadcast(eventChannel(name), payload, (id) => core.sessions.receivesEvent(windowClient(id), name)),
+  );
   return () => {
     disconnect();
     for (const name of INVOKE_NAMES) ipcMain.removeHandler(invokeChannel(name));

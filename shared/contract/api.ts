@@ -30,6 +30,12 @@ export interface Transport {
   subscribe: (name: EventName, listener: (payload: unknown) => void) => () => void;
   connection: () => ConnectionState;
   onConnectionChange: (listener: (state: ConnectionState) => void) => () => void;
+  /**
+   * The web host binds a session to one socket: given the session's resume token, the transport re-binds it first
+   * thing on every new socket (before any queued call), so a dropped connection does not sign the window out.
+   * Electron binds the session to the window itself and ignores this.
+   */
+  resumeWith?: (token: string | null) => void;
 }
 
 /** Builds the namespaced, typed `api` over any transport. */

@@ -7,7 +7,10 @@
  * examples fails the build.
  */
 import { z } from 'zod';
-import type { Permission } from '../domain/authority';
+import { invoke, event, notObjects, type EventEntry, type InvokeEntry } from './entry';
+import { sessionEventContract, sessionInvokeContract } from './session-contract';
+import { usersInvokeContract } from './users-contract';
+import { auditInvokeContract } from './audit-contract';
 import type { EventName, InvokeName } from './names';
 import {
   appInfoSchema,
@@ -42,36 +45,16 @@ import {
   importResultSchema,
   settingsPatchSchema,
   settingsSchema,
+  workerPersonalSchema,
 } from './schemas';
 
-export interface InvokeEntry<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
-  summary: string;
-  /**
-   * What the caller must hold (shared/domain/authority.ts). The main process checks it before the handler runs;
-   * a territorial one also needs the area the request acts on, resolved from the input.
-   */
-  permission: Permission;
-  input: I;
-  output: O;
-  example: z.input<I>;
-  invalidExamples: readonly unknown[];
-}
-
-export interface EventEntry<P extends z.ZodType = z.ZodType> {
-  summary: string;
-  payload: P;
-  example: z.input<P>;
-}
-
-const invoke = <I extends z.ZodType, O extends z.ZodType>(entry: InvokeEntry<I, O>): InvokeEntry<I, O> => entry;
-const event = <P extends z.ZodType>(entry: EventEntry<P>): EventEntry<P> => entry;
-
-const notObjects = [null, 42, 'text', [], true] as const;
-
 export const invokeContract = {
+  ...sessionInvokeContract,
+  ...usersInvokeContract,
+  ...auditInvokeContract,
   'app.getInfo': invoke({
     summary: 'Name, version and host of the running console.',
-    permission: 'console.view',
+    permission: 'public',
     input: emptyInput,
     output: appInfoSchema,
     example: {},
@@ -230,8 +213,10 @@ export const invokeContract = {
     invalidExamples: [...notObjects, { url: 'http://x' }],
   }),
   'broadcast.preview': invoke({
-    summary: 'How many grid workers (and grids) a broadcast target covers, before sending.',
-    permission: 'broadcast.send',
+    summary:
+      'How many grid workers (and grids) a broadcast target covers, before sending, and whether this operator may ' +
+      'send to it (a count is not a command: anyone who sees the console may preview).',
+    permission: 'console.view',
     input: z.strictObject({ target: broadcastTargetSchema }),
     output: broadcastPreviewSchema,
     example: { target: { kind: 'counties', ids: [1, 2] } },
@@ -246,7 +231,9 @@ export const invokeContract = {
     ],
   }),
   'broadcast.send': invoke({
-    summary: 'Sends a command to the grid workers of a target through the hub; receipts follow as events.',
+    summary:
+      'Sends a command to the grid workers of a target through the hub; receipts follow as events. A city-wide one ' +
+      'waits for a second operator under the two-person rule (needs-confirmation).',
     permission: 'broadcast.send',
     input: broadcastDraftSchema,
     output: broadcastStatusSchema,
@@ -330,6 +317,14 @@ export const invokeContract = {
     example: { id: 'b-0123456789' },
     invalidExamples: [...notObjects, {}, { id: '' }],
   }),
+  'workers.getPersonal': invoke({
+    summary: "A grid worker's name, phone, role and shift: only inside the operator's scope, and every read audited.",
+    permission: 'workers.readPersonal',
+    input: z.strictObject({ id: z.number().int().positive() }),
+    output: workerPersonalSchema,
+    example: { id: 17 },
+    invalidExamples: [...notObjects, {}, { id: 0 }, { id: '17' }, { id: 1.5 }, { id: 17, phone: true }],
+  }),
   'tickets.getFilters': invoke({
     summary: 'The span of the ticket history and the channels and category groups to filter by.',
     permission: 'console.view',
@@ -356,7 +351,7 @@ export const invokeContract = {
   }),
   'settings.get': invoke({
     summary: 'The console-wide settings (shared by every window).',
-    permission: 'console.view',
+    permission: 'public',
     input: emptyInput,
     output: settingsSchema,
     example: {},
@@ -380,6 +375,7 @@ export const invokeContract = {
 } as const satisfies Record<InvokeName, InvokeEntry>;
 
 export const eventContract = {
+  ...sessionEventContract,
   'settings.changed': event({
     summary: 'Settings changed, in any window of any host.',
     payload: settingsSchema,

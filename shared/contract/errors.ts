@@ -10,6 +10,14 @@ export const CONTRACT_ERROR_CODES = [
   'malformed-message',
   /** The caller is not who the host accepts (wrong sender frame, no token). */
   'unauthorized',
+  /** No operator is signed in on this window (or the session ended): sign in first. */
+  'unauthenticated',
+  /** The window's screen is locked: unlock it with the operator's password first. */
+  'screen-locked',
+  /** The signed-in operator's role or scope does not allow it; the message says which, and it is audited. */
+  'forbidden',
+  /** The two-person rule holds it until a second authorised operator confirms; `ref` names the request. */
+  'needs-confirmation',
   /** Understood but refused: bad data in an import, or a state that does not allow it now. The message says why. */
   'refused',
   /** The handler failed; details are in the host's log, not in the reply. */
@@ -25,6 +33,8 @@ export const contractErrorSchema = z.object({
   message: z.string(),
   /** Where the input was wrong, for invalid-input: a dotted path and what was expected. */
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** What the error refers to: the pending confirmation of a needs-confirmation. */
+  ref: z.string().max(64).optional(),
 });
 
 export type ContractErrorData = z.infer<typeof contractErrorSchema>;
@@ -33,16 +43,23 @@ export type ContractErrorData = z.infer<typeof contractErrorSchema>;
 export class ContractError extends Error {
   readonly code: ContractErrorCode;
   readonly issues: ContractErrorData['issues'];
+  readonly ref: string | undefined;
 
   constructor(data: ContractErrorData) {
     super(data.message);
     this.name = 'ContractError';
     this.code = data.code;
     this.issues = data.issues;
+    this.ref = data.ref;
   }
 
   toData(): ContractErrorData {
-    return { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.issues ? { issues: this.issues } : {}),
+      ...(this.ref ? { ref: this.ref } : {}),
+    };
   }
 }
 

@@ -3,3 +3,5 @@ export * from './contract';
 export * from './errors';
 export * from './names';
 export * from './schemas';
+export * from './entry';
+export * from './session-contract';

@@ -345,6 +345,10 @@ export const broadcastPreviewSchema = z.strictObject({
   /** Grid workers the broadcast will reach (every worker of the target grids, online or not). */
   workers: z.number().int().nonnegative(),
   grids: z.number().int().nonnegative(),
+  /** Why this operator may not send to the target (role or scope), or null when they may. */
+  refusal: z.string().nullable(),
+  /** The two-person rule will hold it for a second operator's confirmation. */
+  needsSecondOperator: z.boolean(),
 });
 export type BroadcastPreview = z.infer<typeof broadcastPreviewSchema>;
 
@@ -408,3 +412,15 @@ export const hubStatusSchema = z.strictObject({
   detail: z.string().optional(),
 });
 export type HubStatus = z.infer<typeof hubStatusSchema>;
+
+/** A worker's personal details: shown on request only, territorial (the worker's grid) and audited. */
+export const workerPersonalSchema = z.strictObject({
+  id: z.number().int(),
+  code: z.string(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  role: z.enum(['grid_worker', 'cadre', 'police_auxiliary', 'volunteer']),
+  shift: z.enum(['day', 'evening', 'night', 'on_call']),
+  grid: z.strictObject({ code: z.string(), name: z.string() }),
+});
+export type WorkerPersonal = z.infer<typeof workerPersonalSchema>;

@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { STORE_FILE } from '../../electron/services/store/store';
 import { DRAWING_COLOR } from '../../renderer/map/layers/broadcast/broadcast-layers';
-import { expect, test, HUB_SECRETS } from './fixtures';
+import { E2E_ACCOUNTS, expect, signIn, test, HUB_SECRETS } from './fixtures';
 import { connectPhones } from './phones';
 import { changedShare, countPixelsNear, showOnly, uncoveredMap } from './pixels';
 
 test.use({ withHub: true });
 
-test('a broadcast to the whole city: preview, send, live receipts from the phones, pending list, ack map', async ({
+test('a broadcast to the whole city: preview, a second commander confirms it, live receipts from the phones, pending list, ack map', async ({
   console: gridline,
   page,
   openCity,
@@ -23,7 +23,23 @@ test('a broadcast to the whole city: preview, send, live receipts from the phone
     await expect(page.getByTestId('broadcast-send')).toBeDisabled();
     await page.getByTestId('broadcast-text').fill('暴雨红色预警：请立即巡查辖区低洼路段');
     await page.getByTestId('broadcast-priority-emergency').check();
+    // City-wide: the two-person rule holds it until a second commander confirms from their own session.
+    await expect(page.getByTestId('broadcast-two-person')).toBeVisible();
     await page.getByTestId('broadcast-send').click();
+    await expect(page.getByTestId('broadcast-held')).toBeVisible();
+    await expect(page.getByTestId('broadcast-receipt')).toHaveCount(0);
+    expect([...phones.received.values()].flat()).toEqual([]);
+
+    const second = await page.context().newPage();
+    await second.goto(gridline.host.url);
+    await signIn(second, E2E_ACCOUNTS.secondCommander.username);
+    const request = second.getByTestId('confirmations-panel').getByTestId('confirmation').first();
+    await expect(request).toContainText('暴雨红色预警');
+    await expect(request).toContainText(E2E_ACCOUNTS.commander.username);
+    await second.screenshot({ path: testInfo.outputPath('two-person-confirm.png') });
+    await request.getByTestId('confirmation-approve').click();
+    await expect(request.getByTestId('confirmation-state')).toContainText('已复核执行');
+    await second.close();
 
     const receipt = page.getByTestId('broadcast-receipt').first();
     await expect(receipt).toContainText('暴雨红色预警');
@@ -251,6 +267,7 @@ test('grids picked from the list and on the map: the preview counts their worker
     // A window opened later shows the same escalation, asked of the main process.
     const later = await page.context().newPage();
     await later.goto(gridline.host.url);
+    await signIn(later);
     await later.getByTestId('broadcast-open').click();
     const again = later.getByTestId('broadcast-receipt').first();
     await expect(again.getByTestId('receipt-escalated')).toContainText('已升级 1 人');

@@ -1,5 +1,5 @@
 import { BOUNDARY_STYLE } from '../../renderer/map/layers/boundaries/boundaries-layer';
-import { expect, test } from './fixtures';
+import { expect, signIn, test } from './fixtures';
 import { countPixelsNear } from './pixels';
 
 // Medium scale (about 1/10 of Zhengzhou) takes long enough that the progress card is there to see.
@@ -12,6 +12,7 @@ test('on an empty data directory: the outline at once, a progress bar with phase
 }, testInfo) => {
   // Straight to the page, not waiting for the map's ready marker: medium scale takes only seconds to generate.
   await page.goto(gridline.host.url);
+  await signIn(page);
   const progress = page.getByTestId('city-progress');
   await expect(progress).toBeVisible();
   await expect(progress.getByRole('progressbar')).toHaveAttribute('aria-valuenow', /\d+/);

@@ -1,6 +1,7 @@
 /**
- * Each test gets its own console: a fresh data directory, a web host on a free port with its own token, and a page
- * opened on the printed URL. Page errors and console errors are collected so tests can assert there were none
+ * Each test gets its own console: a fresh data directory, a web host on a free port with its own token, operator
+ * accounts provisioned without the UI (as `npm run accounts` would), and a page opened on the printed URL and signed
+ * in through the sign-in screen. Page errors and console errors are collected so tests can assert there were none
  * (a CSP violation, for one, shows up there).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +16,36 @@ import { startHub, type Hub } from '../../hub/server/hub-server';
 
 const root = join(import.meta.dirname, '..', '..');
 
+/** Every account the fixture provisions has this password. */
+export const E2E_PASSWORD = 'e2e-amber-lantern-harbour';
+/** The accounts every test's console has: an administrator, two city commanders, a viewer. */
+export const E2E_ACCOUNTS = {
+  admin: { username: 'e2e-admin', role: 'administrator' },
+  commander: { username: 'e2e-commander', role: 'city_commander' },
+  secondCommander: { username: 'e2e-commander-2', role: 'city_commander' },
+  viewer: { username: 'e2e-viewer', role: 'viewer' },
+} as const;
+/** Cheaper scrypt than the product's (2^17) so sign-ins do not dominate the suite; the defaults have unit tests. */
+const E2E_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
+
+/** Signs the page in through the sign-in screen and waits until the console is shown. */
+export async function signIn(page: Page, username: string = E2E_ACCOUNTS.commander.username): Promise<void> {
+  await page.getByTestId('sign-in-username').fill(username);
+  await page.getByTestId('sign-in-password').fill(E2E_PASSWORD);
+  await page.getByTestId('sign-in-submit').click();
+  await expect(page.locator('html')).toHaveAttribute('data-session-state', 'signed-in');
+}
+
+/** Signs in unless the tab resumed its session (a second document in the same tab keeps it). */
+async function ensureSignedIn(page: Page, username?: string): Promise<void> {
+  const html = page.locator('html');
+  await expect(html).toHaveAttribute('data-session-state', /^(signed-in|signed-out)$/);
+  if ((await html.getAttribute('data-session-state')) === 'signed-out') await signIn(page, username);
+}
+
 export interface ConsoleFixture {
+  /** The running console core (its identity service, audit trail, events). */
+  core: ConsoleCore;
   /** The command hub, when the test asked for one (`withHub`). */
   hub?: Hub;
   /** The running web host (replaced by startHost after a stopHost). */
@@ -41,8 +71,8 @@ export const HUB_SECRETS = { worker: 'e2e-worker-secret-0123456789', console: 'e
 interface Fixtures {
   console: ConsoleFixture;
   pageErrors: string[];
-  /** Opens a console window and waits for its ready marker. */
-  openConsole: (page?: Page) => Promise<Page>;
+  /** Opens a console window, signs in (the city commander unless told), and waits for its ready marker. */
+  openConsole: (page?: Page, username?: string) => Promise<Page>;
   /**
    * Opens the console once the city is complete, then — given a view (`zoom/lat/lng`) — again as a new document on
    * that view (not just a new hash: the map starts there rather than flying), and waits for the map.
@@ -75,6 +105,7 @@ export const test = base.extend<Fixtures & Options>({
         version: '0.0.0-test',
         log,
         cityScale,
+        scrypt: E2E_SCRYPT,
         generationWorker: join(root, 'dist', 'web-host', 'generation-worker.cjs'),
         ...(hub ? { hub: { url: hub.url, consoleSecret: HUB_SECRETS.console } } : {}),
       });
@@ -83,7 +114,16 @@ export const test = base.extend<Fixtures & Options>({
     };
     let running: WebHost | undefined = await launch(0);
     const first = running;
+    for (const account of Object.values(E2E_ACCOUNTS)) {
+      await cores[0]!.identity.addOperator({
+        username: account.username,
+        displayName: account.username,
+        role: account.role,
+        password: E2E_PASSWORD,
+      });
+    }
     const fixture: ConsoleFixture = {
+      core: cores[0]!,
       ...(hub ? { hub } : {}),
       host: first,
       dataDir,
@@ -95,6 +135,7 @@ export const test = base.extend<Fixtures & Options>({
       startHost: async () => {
         running = await launch(first.port, first.token);
         fixture.host = running;
+        fixture.core = cores.at(-1)!;
       },
     };
     await use(fixture);
@@ -112,8 +153,9 @@ export const test = base.extend<Fixtures & Options>({
     await use(errors);
   },
   openConsole: async ({ console: gridline, page }, use) => {
-    await use(async (target = page) => {
+    await use(async (target = page, username?: string) => {
       await target.goto(gridline.host.url);
+      await ensureSignedIn(target, username);
       await expect(target.locator('html')).toHaveAttribute('data-app-state', 'ready');
       return target;
     });
@@ -121,7 +163,9 @@ export const test = base.extend<Fixtures & Options>({
   openCity: async ({ console: gridline, page }, use) => {
     await use(async (view) => {
       await page.goto(gridline.host.url);
+      await ensureSignedIn(page);
       await expect(page.locator('html')).toHaveAttribute('data-city-state', 'ready', { timeout: 30_000 });
+      // The tab keeps its session: the second document resumes it without the sign-in screen.
       if (view) await page.goto(`${gridline.host.origin}/?view=test#${view}`);
       await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
       return page;

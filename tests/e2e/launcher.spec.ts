@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 
 const root = join(import.meta.dirname, '..', '..');
+const ADMIN_PASSWORD = 'kiosk-amber-lantern-harbour';
 
 function firstLine(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -30,12 +31,21 @@ test('npm start --web prints one line with the URL, which opens the console on t
   const child = spawn(
     process.execPath,
     ['scripts/start.mjs', '--web', '--data-dir', dataDir, '--port', '0', '--city-scale', 'small'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    // Automation's first administrator, from the environment (no setup screen on a kiosk or in a test).
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, GRIDLINE_ADMIN_USERNAME: 'kiosk-admin', GRIDLINE_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    },
   );
   try {
     const line = await firstLine(child);
     expect(line).toMatch(/^Gridline console: http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43}$/);
     await page.goto(line.split(' ').pop()!);
+    await expect(page.getByTestId('sign-in-form')).toBeVisible();
+    await page.getByTestId('sign-in-username').fill('kiosk-admin');
+    await page.getByTestId('sign-in-password').fill(ADMIN_PASSWORD);
+    await page.getByTestId('sign-in-submit').click();
     await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
     await expect(page.locator('html')).toHaveAttribute('data-city-state', 'ready', { timeout: 30_000 });
     const log = readFileSync(join(dataDir, 'logs', 'gridline.log'), 'utf8');

@@ -4,7 +4,7 @@
  * reaches simulated workers' phones with nothing configured. `--no-local-hub` starts neither; a hub that dies leaves
  * the console serving.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,8 +59,21 @@ interface Launcher {
   exited: Promise<number | null>;
 }
 
+/** The commander every launch has, provisioned the way a deployment would: `npm run accounts`, before the start. */
+const COMMANDER = { username: 'desk-commander', password: 'desk-amber-lantern-harbour' };
+
+function provisionCommander(dataDir: string): void {
+  const added = spawnSync(
+    join(root, 'node_modules', '.bin', 'tsx'),
+    ['electron/cli/accounts.ts', 'add', COMMANDER.username, '--role', 'city_commander', '--data-dir', dataDir],
+    { cwd: root, env: { ...process.env, GRIDLINE_ACCOUNT_PASSWORD: COMMANDER.password }, encoding: 'utf8' },
+  );
+  expect(added.status, added.stderr).toBe(0);
+}
+
 function launch(flags: string[]): Launcher {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridline-local-hub-'));
+  provisionCommander(dataDir);
   const child = spawn(
     process.execPath,
     ['scripts/start.mjs', '--web', '--data-dir', dataDir, '--port', '0', '--city-scale', 'small', ...flags],
@@ -92,7 +105,7 @@ function alive(pid: number): boolean {
   }
 }
 
-/** One contract call over the web host's socket, as a browser tab of the console makes it. */
+/** One contract call over the web host's socket, signed in as the commander, as a browser tab of the console makes it. */
 async function invoke(consoleUrl: string, name: string): Promise<unknown> {
   const url = new URL(consoleUrl);
   const socket = new WebSocket(`ws://${url.host}${CONTRACT_SOCKET_PATH}`, {
@@ -102,11 +115,13 @@ async function invoke(consoleUrl: string, name: string): Promise<unknown> {
     return await new Promise((resolve, reject) => {
       socket.on('message', (data: RawData) => {
         const frame = decodeFrame(data as Buffer) as { type: string; id?: number; ok?: boolean; output?: unknown };
-        if (frame.type !== 'result' || frame.id !== 1) return;
-        if (frame.ok) resolve(frame.output);
-        else reject(new Error(`${name} failed: ${JSON.stringify(frame)}`));
+        if (frame.type !== 'result' || !frame.ok) reject(new Error(`${name} failed: ${JSON.stringify(frame)}`));
+        else if (frame.id === 2) resolve(frame.output);
       });
-      socket.once('open', () => socket.send(encodeFrame({ type: 'invoke', id: 1, name, input: {} })));
+      socket.once('open', () => {
+        socket.send(encodeFrame({ type: 'invoke', id: 1, name: 'session.signIn', input: COMMANDER }));
+        socket.send(encodeFrame({ type: 'invoke', id: 2, name, input: {} }));
+      });
       socket.once('error', reject);
     });
   } finally {
@@ -139,6 +154,9 @@ test('a bare npm start runs a local hub and simulated workers: a broadcast reach
       .toMatch(/ready: \d+ connected/);
 
     await page.goto(consoleUrl!);
+    await page.getByTestId('sign-in-username').fill(COMMANDER.username);
+    await page.getByTestId('sign-in-password').fill(COMMANDER.password);
+    await page.getByTestId('sign-in-submit').click();
     await expect(page.locator('html')).toHaveAttribute('data-city-state', 'ready', { timeout: 30_000 });
     await page.getByTestId('broadcast-open').click();
     await expect(page.getByTestId('hub-state')).toHaveText('指挥中枢已连接 · 本机');

@@ -158,7 +158,7 @@ export class BroadcastService {
     return { grids, workers };
   }
 
-  preview(target: BroadcastTarget): BroadcastPreview {
+  preview(target: BroadcastTarget): Pick<BroadcastPreview, 'workers' | 'grids'> {
     const resolved = this.resolve(target);
     const grids =
       resolved.grids?.length ??

@@ -1,5 +1,5 @@
 /**
- * Lockout, session and screen-lock settings: one row in the store (migration 0008), so an administrator's change
+ * Lockout, session and screen-lock settings and the two-person rule: one row in the store (migrations 0008, 0009), so an administrator's change
  * holds for every window and survives a restart. Times are milliseconds.
  */
 import type { Database } from 'better-sqlite3';
@@ -41,6 +41,8 @@ export const identityPolicySchema = z
       .int()
       .min(30_000)
       .max(7 * 24 * HOUR),
+    /** City-wide broadcasts and emergency levels I and II need a second operator's confirmation (two-person rule). */
+    twoPersonRule: z.boolean(),
   })
   .strict()
   .refine((policy) => policy.maxLockoutMs >= policy.lockoutMs, {
@@ -67,6 +69,7 @@ export const DEFAULT_IDENTITY_POLICY: Readonly<IdentityPolicy> = {
   sessionLifetimeMs: 12 * HOUR,
   sessionIdleMs: HOUR,
   screenLockIdleMs: 5 * MINUTE,
+  twoPersonRule: true,
 };
 
 interface PolicyRow {
@@ -77,6 +80,7 @@ interface PolicyRow {
   session_lifetime_ms: number;
   session_idle_ms: number;
   screen_lock_idle_ms: number;
+  two_person_rule: number;
 }
 
 /** Validates a policy, answering `invalid` with every problem. */
@@ -100,18 +104,20 @@ export function readIdentityPolicy(db: Database): IdentityPolicy {
     sessionLifetimeMs: row.session_lifetime_ms,
     sessionIdleMs: row.session_idle_ms,
     screenLockIdleMs: row.screen_lock_idle_ms,
+    twoPersonRule: row.two_person_rule === 1,
   };
 }
 
 export function writeIdentityPolicy(db: Database, policy: IdentityPolicy, now: number): void {
   db.prepare(
     `INSERT INTO identity_policy (id, max_failures, failure_window_ms, lockout_ms, max_lockout_ms, session_lifetime_ms,
-                                  session_idle_ms, screen_lock_idle_ms, updated_at)
-     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  session_idle_ms, screen_lock_idle_ms, two_person_rule, updated_at)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET max_failures = excluded.max_failures, failure_window_ms = excluded.failure_window_ms,
        lockout_ms = excluded.lockout_ms, max_lockout_ms = excluded.max_lockout_ms,
        session_lifetime_ms = excluded.session_lifetime_ms, session_idle_ms = excluded.session_idle_ms,
-       screen_lock_idle_ms = excluded.screen_lock_idle_ms, updated_at = excluded.updated_at`,
+       screen_lock_idle_ms = excluded.screen_lock_idle_ms,
+       two_person_rule = excluded.two_person_rule, updated_at = excluded.updated_at`,
   ).run(
     policy.maxFailures,
     policy.failureWindowMs,
@@ -120,6 +126,7 @@ export function writeIdentityPolicy(db: Database, policy: IdentityPolicy, now: n
     policy.sessionLifetimeMs,
     policy.sessionIdleMs,
     policy.screenLockIdleMs,
+    policy.twoPersonRule ? 1 : 0,
     now,
   );
 }

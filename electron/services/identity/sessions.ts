@@ -22,6 +22,8 @@ export interface Session {
   expiresAt: number;
   /** When it ends unless touched before. */
   idleExpiresAt: number;
+  /** When the screen lock went on, or null: a locked session answers nothing but unlocking. */
+  lockedAt: number | null;
 }
 
 export interface SessionGrant {
@@ -37,7 +39,11 @@ interface SessionRow {
   created_at: number;
   last_seen_at: number;
   expires_at: number;
+  locked_at: number | null;
 }
+
+/** Activity is recorded to this resolution; idle timeouts are minutes to hours (the policy allows no less than one). */
+export const TOUCH_GRANULARITY_MS = 15_000;
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const digest = (token: string): Buffer => createHash('sha256').update(token).digest();
@@ -60,11 +66,12 @@ export class SessionStore {
       created_at: now,
       last_seen_at: now,
       expires_at: now + this.policy().sessionLifetimeMs,
+      locked_at: null,
     };
     this.db
       .prepare(
-        `INSERT INTO sessions (token_sha256, operator_id, provider, created_at, last_seen_at, expires_at)
-         VALUES (@token_sha256, @operator_id, @provider, @created_at, @last_seen_at, @expires_at)`,
+        `INSERT INTO sessions (token_sha256, operator_id, provider, created_at, last_seen_at, expires_at, locked_at)
+         VALUES (@token_sha256, @operator_id, @provider, @created_at, @last_seen_at, @expires_at, @locked_at)`,
       )
       .run(row);
     return { token, session: this.describe(row) };
@@ -80,8 +87,18 @@ export class SessionStore {
   touch(token: unknown): { session: Session; operator: Operator } {
     const { row, operator } = this.live(token);
     const now = this.now();
+    // Every contract call touches: written at most every TOUCH_GRANULARITY_MS, so a read stays a read.
+    if (now - row.last_seen_at < TOUCH_GRANULARITY_MS) return { session: this.describe(row), operator };
     this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_sha256 = ?').run(now, row.token_sha256);
     return { session: this.describe({ ...row, last_seen_at: now }), operator };
+  }
+
+  /** Turns the screen lock on (true) or off; the session must be live. Unlocking is the caller's to authorise. */
+  setLocked(token: unknown, locked: boolean): { session: Session; operator: Operator } {
+    const { row, operator } = this.live(token);
+    const lockedAt = locked ? (row.locked_at ?? this.now()) : null;
+    this.db.prepare('UPDATE sessions SET locked_at = ? WHERE token_sha256 = ?').run(lockedAt, row.token_sha256);
+    return { session: this.describe({ ...row, locked_at: lockedAt }), operator };
   }
 
   /** Ends one session (sign-out); false when there was none. */
@@ -147,6 +164,7 @@ export class SessionStore {
       lastSeenAt: row.last_seen_at,
       expiresAt: row.expires_at,
       idleExpiresAt: Math.min(row.last_seen_at + this.policy().sessionIdleMs, row.expires_at),
+      lockedAt: row.locked_at,
     };
   }
 }

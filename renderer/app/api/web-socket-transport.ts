@@ -33,6 +33,8 @@ export function createWebSocketTransport(url: string): Transport {
   const pending = new Map<number, Pending>();
   const eventListeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const stateListeners = new Set<(state: ConnectionState) => void>();
+  /** The session to re-bind on a new socket (see Transport.resumeWith). */
+  let resumeToken: string | null = null;
 
   const setState = (next: ConnectionState): void => {
     if (next === state) return;
@@ -77,6 +79,10 @@ export function createWebSocketTransport(url: string): Transport {
     socket = ws;
     ws.onopen = () => {
       backoff = RECONNECT_MIN_MS;
+      // Before anything queued: the host admits calls in arrival order, so they run as the resumed session. Its
+      // answer needs no handler (id 0 is never pending); a refused resume shows as the next call's unauthenticated.
+      if (resumeToken)
+        ws.send(encodeFrame({ type: 'invoke', id: 0, name: 'session.resume', input: { token: resumeToken } }));
       setState('connected');
       for (const call of pending.values()) {
         if (!call.sent) {
@@ -119,6 +125,9 @@ export function createWebSocketTransport(url: string): Transport {
       return () => set.delete(listener);
     },
     connection: () => state,
+    resumeWith: (token) => {
+      resumeToken = token;
+    },
     onConnectionChange: (listener) => {
       stateListeners.add(listener);
       return () => stateListeners.delete(listener);

@@ -1,5 +1,5 @@
 import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
-import type { ConnectionState, GridlineApi } from '../../../shared/contract';
+import type { ConnectionState, GridlineApi, Transport } from '../../../shared/contract';
 import type { Connection } from '../api/connect';
 
 const ConnectionContext = createContext<Connection | undefined>(undefined);
@@ -17,6 +17,11 @@ function useConnection(): Connection {
 /** The typed contract. */
 export function useApi(): GridlineApi {
   return useConnection().api;
+}
+
+/** The transport itself, for the session (which re-binds itself on a new socket). */
+export function useTransport(): Transport {
+  return useConnection().transport;
 }
 
 /** The link to the main process, as the status bar shows it. */

@@ -56,6 +56,11 @@ import { useLayerSettings } from '../../state/use-layer-settings';
 import { usePointLayers } from '../../state/use-point-layers';
 import { useTicketHeatmap } from '../../state/use-ticket-heatmap';
 import { useApi } from '../providers/connection-context';
+import { OperatorMenu, type OperatorMenuItem } from '../session/operator-menu';
+import { useSession } from '../session/session-context';
+import { ConfirmationsTray } from '../../panels/confirmations/confirmations-tray';
+import { AuditPanel } from '../../panels/audit/audit-panel';
+import { UsersPanel } from '../../panels/users/users-panel';
 
 export type ViewRole = 'map';
 
@@ -70,6 +75,13 @@ export function AppShell({ role }: { role: ViewRole }) {
   const [failure, setFailure] = useState<string>();
   const [noteOpen, setNoteOpen] = useState(false);
   const [importOpen, setImportOpen] = useState(false);
+  const [usersOpen, setUsersOpen] = useState(false);
+  const [auditOpen, setAuditOpen] = useState(false);
+  const { can } = useSession();
+  const menuItems: OperatorMenuItem[] = [
+    ...(can('users.manage') ? [{ id: 'users', label: t('operator.users'), onSelect: () => setUsersOpen(true) }] : []),
+    ...(can('audit.read') ? [{ id: 'audit', label: t('operator.audit'), onSelect: () => setAuditOpen(true) }] : []),
+  ];
   const city = useCityStatus();
   const cityState = city.status?.state;
   useEffect(() => {
@@ -273,9 +285,13 @@ export function AppShell({ role }: { role: ViewRole }) {
         <button type="button" onClick={() => setBroadcastOpen(true)} data-testid="broadcast-open">
           {t('broadcast.open')}
         </button>
-        <button type="button" onClick={() => setImportOpen(true)} data-testid="import-open">
-          {t('cityImport.open')}
-        </button>
+        {can('data.import') && (
+          <button type="button" onClick={() => setImportOpen(true)} data-testid="import-open">
+            {t('cityImport.open')}
+          </button>
+        )}
+        <span className="title-spacer" />
+        <ConfirmationsTray />
         <button
           type="button"
           className="language-switch"
@@ -285,6 +301,7 @@ export function AppShell({ role }: { role: ViewRole }) {
         >
           {t('language.switchTo')}
         </button>
+        <OperatorMenu items={menuItems} />
       </header>
       <main className="workspace">
         {outline && (
@@ -331,6 +348,10 @@ export function AppShell({ role }: { role: ViewRole }) {
         {card?.kind === 'grid' && <GridCard card={card.card} onClose={() => setCard(null)} />}
         {card?.kind === 'point' && <PointCard card={card.card} onClose={() => setCard(null)} />}
         {importOpen && <CityImportDialog onClose={() => setImportOpen(false)} />}
+        {usersOpen && <UsersPanel onClose={() => setUsersOpen(false)} />}
+        {auditOpen && (
+          <AuditPanel onClose={() => setAuditOpen(false)} host={info?.host ?? 'web'} canExport={can('audit.export')} />
+        )}
         {broadcastOpen && (
           <BroadcastPanel
             hub={desk.hub}

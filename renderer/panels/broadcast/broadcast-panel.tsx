@@ -11,6 +11,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   BROADCAST_DEADLINE_MIN_S,
+  ContractError,
+  type WorkerPersonal,
   type BroadcastDraft,
   type BroadcastEscalation,
   type BroadcastPreview,
@@ -22,6 +24,7 @@ import {
 import { ZHENGZHOU } from '../../../shared/domain/city';
 import { PRIORITIES, type Priority } from '../../../shared/protocol/hub-protocol';
 import { useApi } from '../../app/providers/connection-context';
+import { useSession } from '../../app/session/session-context';
 import { TARGET_MODES, type BroadcastTargetState } from '../../state/use-broadcast-target';
 import { useNow } from '../../state/use-clock';
 import { GridPicker } from './grid-picker';
@@ -66,6 +69,8 @@ export function BroadcastPanel(props: BroadcastPanelProps) {
   const [previewFailure, setPreviewFailure] = useState<string>();
   const [failure, setFailure] = useState<string>();
   const [sending, setSending] = useState(false);
+  /** A command the two-person rule holds: the request's id, until a second operator decides (see the tray). */
+  const [held, setHeld] = useState<string>();
   const number = (value: number): string => value.toLocaleString(i18n.language);
 
   useEffect(() => {
@@ -95,7 +100,12 @@ export function BroadcastPanel(props: BroadcastPanelProps) {
         : undefined;
   const connected = hub?.state === 'connected';
   const canSend =
-    connected && target !== undefined && text.trim().length > 0 && (counted?.workers ?? 0) > 0 && !deadlineProblem;
+    connected &&
+    target !== undefined &&
+    text.trim().length > 0 &&
+    (counted?.workers ?? 0) > 0 &&
+    counted?.refusal === null &&
+    !deadlineProblem;
   const send = (): void => {
     if (!target || !canSend) return;
     const draft: BroadcastDraft = {
@@ -108,6 +118,7 @@ export function BroadcastPanel(props: BroadcastPanelProps) {
     };
     setSending(true);
     setFailure(undefined);
+    setHeld(undefined);
     api.broadcast.send(draft).then(
       (status) => {
         setSending(false);
@@ -116,7 +127,10 @@ export function BroadcastPanel(props: BroadcastPanelProps) {
       },
       (error: unknown) => {
         setSending(false);
-        setFailure(message(error));
+        if (error instanceof ContractError && error.code === 'needs-confirmation') {
+          setText('');
+          setHeld(error.ref ?? '');
+        } else setFailure(message(error));
       },
     );
   };
@@ -270,6 +284,21 @@ export function BroadcastPanel(props: BroadcastPanelProps) {
           ? t('broadcast.preview', { workers: number(counted.workers), grids: number(counted.grids) })
           : t('broadcast.previewNone')}
       </p>
+      {counted?.refusal && (
+        <p className="failure" role="alert" data-testid="broadcast-refusal">
+          {t('broadcast.refused', { message: counted.refusal })}
+        </p>
+      )}
+      {counted?.refusal === null && counted.needsSecondOperator && (
+        <p className="hint" data-testid="broadcast-two-person">
+          {t('broadcast.twoPerson')}
+        </p>
+      )}
+      {held !== undefined && (
+        <p className="hint held" role="status" data-testid="broadcast-held">
+          {t('broadcast.held')}
+        </p>
+      )}
       {target && previewFailure && (
         <p className="failure" role="alert" data-testid="broadcast-preview-failure">
           {t('broadcast.previewFailed', { message: previewFailure })}
@@ -324,6 +353,7 @@ function Receipt({
 }) {
   const { t, i18n } = useTranslation();
   const api = useApi();
+  const { can } = useSession();
   const now = useNow();
   const [shown, setShown] = useState<WorkerList>();
   const [resent, setResent] = useState<number>();
@@ -406,9 +436,11 @@ function Receipt({
         <button type="button" onClick={showPending} data-testid="receipt-pending">
           {t('broadcast.pending')}
         </button>
-        <button type="button" onClick={resend} data-testid="receipt-resend">
-          {t('broadcast.resend')}
-        </button>
+        {can('broadcast.send') && (
+          <button type="button" onClick={resend} data-testid="receipt-resend">
+            {t('broadcast.resend')}
+          </button>
+        )}
         {status.escalated > 0 && (
           <button type="button" onClick={showEscalated} data-testid="receipt-escalations">
             {t('broadcast.escalations')}
@@ -442,6 +474,7 @@ function Receipt({
             {list.list.workers.map((worker) => (
               <li key={worker.id}>
                 {worker.code} · {worker.grid}
+                {can('workers.readPersonal') && <WorkerContact id={worker.id} />}
               </li>
             ))}
           </ul>
@@ -459,5 +492,41 @@ function Receipt({
         </section>
       )}
     </li>
+  );
+}
+
+/**
+ * A worker's name and phone, fetched only when asked: the main process checks the operator's scope over the worker's
+ * grid and puts every read on the audit trail.
+ */
+function WorkerContact({ id }: { id: number }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const [contact, setContact] = useState<WorkerPersonal>();
+  const [refused, setRefused] = useState<string>();
+  if (contact) {
+    return (
+      <span className="worker-contact" data-testid="worker-contact">
+        {' · '}
+        {contact.name} · {contact.phone ?? t('broadcast.noPhone')}
+      </span>
+    );
+  }
+  return (
+    <>
+      {' '}
+      <button
+        type="button"
+        className="link"
+        title={t('broadcast.contactAudited')}
+        onClick={() =>
+          void api.workers.getPersonal({ id }).then(setContact, (error: unknown) => setRefused(message(error)))
+        }
+        data-testid="worker-contact-show"
+      >
+        {t('broadcast.contact')}
+      </button>
+      {refused && <span className="failure"> {refused}</span>}
+    </>
   );
 }

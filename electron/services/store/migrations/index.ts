@@ -7,6 +7,7 @@ import { migration0005 } from './0005-broadcasts';
 import { migration0006 } from './0006-broadcast-escalations';
 import { migration0007 } from './0007-audit';
 import { migration0008 } from './0008-identity';
+import { migration0009 } from './0009-session-lock';
 
 /** Every schema version, in order. Append; never edit an applied one (the runner refuses a changed hash). */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0009,
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createDispatcher, type Handlers } from '../../../../electron/host/dispatcher';
+import { createDispatcher, type CallContext, type CallGate, type Handlers } from '../../../../electron/host/dispatcher';
 import { createMemoryLogger } from '../../../../electron/host/logger';
 import {
   ContractError,
@@ -33,7 +33,13 @@ function setup(overrides: Partial<Handlers> = {}) {
     'settings.update': vi.fn((patch: Partial<Settings>) => ({ language: patch.language ?? 'zh-CN' })),
     ...overrides,
   };
-  return { dispatch: createDispatcher(handlers, log), handlers, log };
+  // A gate that admits everything and notes what it was asked: the real one is tested in access-control.test.ts.
+  const gate = {
+    admit: vi.fn((_name: string, _input: unknown, context: CallContext) => ({ ok: true as const, context })),
+    audits: vi.fn((name: string) => name === 'settings.update'),
+    record: vi.fn(),
+  } satisfies CallGate;
+  return { dispatch: createDispatcher(handlers, log, gate).dispatch, handlers, log, gate };
 }
 
 describe('dispatcher', () => {
@@ -52,6 +58,16 @@ describe('dispatcher', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input', issues: [{ path: 'language' }] } });
     expect(handlers['settings.update']).not.toHaveBeenCalled();
     expect(log.entries.at(-1)).toMatchObject({ level: 'warn', event: 'contract.invalid-input' });
+  });
+
+  it('refuses an input zod itself cannot read (a fake typed array whose length getter throws) as invalid', async () => {
+    const { dispatch, handlers } = setup();
+    const fake: unknown = Object.create(Uint8Array.prototype);
+    await expect(dispatch('session.unlock', { password: fake }, context)).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input', issues: [{ message: expect.stringContaining('unreadable input') as unknown }] },
+    });
+    expect(handlers['session.unlock']).not.toHaveBeenCalled();
   });
 
   it('refuses unknown entries, including names that are not strings', async () => {
@@ -84,6 +100,47 @@ describe('dispatcher', () => {
       ok: false,
       error: { code: 'unavailable', message: 'store is migrating' },
     });
+  });
+
+  it('asks the gate after validating and before the handler; a refusal stops the call', async () => {
+    const { dispatch, handlers, gate } = setup();
+    await dispatch('settings.update', { language: 'fr' }, context);
+    expect(gate.admit).not.toHaveBeenCalled();
+    gate.admit.mockReturnValueOnce({ ok: false, error: { code: 'forbidden', message: 'not yours' } } as never);
+    await expect(dispatch('settings.update', { language: 'en' }, context)).resolves.toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: 'not yours' },
+    });
+    expect(handlers['settings.update']).not.toHaveBeenCalled();
+    expect(gate.record).not.toHaveBeenCalled();
+  });
+
+  it('records an audited entry after it ran, with its result; an unaudited one only when it failed', async () => {
+    const { dispatch, gate } = setup({
+      'settings.update': () => {
+        throw new ContractError({ code: 'refused', message: 'settings are read-only here' });
+      },
+    });
+    await dispatch('settings.update', { language: 'en' }, context);
+    expect(gate.record).toHaveBeenLastCalledWith(
+      'settings.update',
+      { language: 'en' },
+      context,
+      undefined,
+      'refused',
+      'settings are read-only here',
+    );
+    await dispatch('settings.get', {}, context);
+    expect(gate.record).toHaveBeenCalledTimes(1);
+    await dispatch('city.getOutline', {}, context);
+    expect(gate.record).toHaveBeenLastCalledWith(
+      'city.getOutline',
+      {},
+      context,
+      undefined,
+      'failed',
+      expect.any(String) as unknown,
+    );
   });
 
   it('refuses to send an output that breaks the contract', async () => {

@@ -4,9 +4,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConsoleCore, type ConsoleCore } from '../../../../electron/host/console-core';
 import { createMemoryLogger } from '../../../../electron/host/logger';
-import { bridgeIpc, type IpcInvokeEventLike, type IpcMainLike } from '../../../../electron/windows/ipc-bridge';
+import {
+  bridgeIpc,
+  windowClient,
+  type IpcInvokeEventLike,
+  type IpcMainLike,
+} from '../../../../electron/windows/ipc-bridge';
 import { isAppUrl } from '../../../../electron/windows/secure-window';
-import { INVOKE_NAMES } from '../../../../shared/contract';
+import { INVOKE_NAMES, type BroadcastEscalation } from '../../../../shared/contract';
+import { addOperator, TEST_PASSWORD, TEST_SCRYPT } from '../host/console-operators';
 
 type Listener = (event: IpcInvokeEventLike, ...args: unknown[]) => Promise<unknown>;
 
@@ -42,10 +48,14 @@ function setup() {
     version: '1.2.3',
     log: createMemoryLogger(),
     cityScale: 'small',
+    scrypt: TEST_SCRYPT,
   });
   cores.push(core);
-  const dispose = bridgeIpc(ipc, core, isAppUrl, (channel, payload) => sent.push([channel, payload]));
-  return { ipc, sent, dispose };
+  // Window 3 is the only window; an event goes to it only if the bridge's filter accepts it.
+  const dispose = bridgeIpc(ipc, core, isAppUrl, (channel, payload, accepts) => {
+    if (accepts(3)) sent.push([channel, payload]);
+  });
+  return { ipc, sent, dispose, core };
 }
 
 const page = 'gridline://app/index.html?role=map';
@@ -79,12 +89,38 @@ describe('IPC bridge', () => {
   });
 
   it('sends events to the windows, and stops on dispose', async () => {
-    const { ipc, sent, dispose } = setup();
+    const { ipc, sent, dispose, core } = setup();
+    const username = await addOperator(core, 'viewer');
+    await ipc.call('invoke:session.signIn', page, { username, password: TEST_PASSWORD });
     await ipc.call('invoke:settings.update', page, { language: 'en' });
     expect(sent.filter(([channel]) => channel === 'event:settings.changed')).toEqual([
       ['event:settings.changed', { language: 'en' }],
     ]);
     dispose();
     expect(ipc.handlers.size).toBe(0);
+  });
+
+  it("a window's calls run as the operator signed in on it; the console's events reach it only while signed in", async () => {
+    const { ipc, sent, core } = setup();
+    const escalation: BroadcastEscalation = { id: 'b-1', at: 1, total: 1, workers: [] };
+    await expect(ipc.call('invoke:hub.getStatus', page, {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'unauthenticated' },
+    });
+    core.events.emit('broadcast.escalated', escalation);
+    core.events.emit('city.statusChanged', { state: 'ready', framed: true, scale: 'small', revision: 0 });
+    expect(sent.map(([channel]) => channel)).toEqual(['event:city.statusChanged']);
+
+    const username = await addOperator(core, 'viewer');
+    await expect(ipc.call('invoke:session.signIn', page, { username, password: TEST_PASSWORD })).resolves.toMatchObject(
+      { ok: true, output: { state: 'signed-in', operator: { username } } },
+    );
+    await expect(ipc.call('invoke:hub.getStatus', page, {})).resolves.toMatchObject({ ok: true });
+    core.events.emit('broadcast.escalated', escalation);
+    expect(sent.at(-1)?.[0]).toBe('event:broadcast.escalated');
+
+    // The window goes: its session ends with it.
+    core.sessions.release(windowClient(3), true);
+    expect(core.identity.sessions.listFor(core.identity.getOperator(username).id)).toEqual([]);
   });
 });

@@ -132,11 +132,29 @@ describe('authority', () => {
 describe('the contract declares what each call needs', () => {
   it('every entry names a known permission; what changes the city or commands workers is not view-only', () => {
     for (const [name, entry] of Object.entries(invokeContract)) {
-      expect(PERMISSIONS, name).toContain(entry.permission);
+      expect([...PERMISSIONS, 'public'], name).toContain(entry.permission);
     }
     expect(invokeContract['broadcast.send'].permission).toBe('broadcast.send');
     expect(invokeContract['broadcast.resend'].permission).toBe('broadcast.send');
-    expect(invokeContract['broadcast.preview'].permission).toBe('broadcast.send');
     expect(invokeContract['city.importFile'].permission).toBe('data.import');
+    expect(invokeContract['workers.getPersonal'].permission).toBe('workers.readPersonal');
+  });
+
+  it('only signing in and what the sign-in screen shows are public', () => {
+    const open = Object.entries(invokeContract)
+      .filter(([, entry]) => entry.permission === 'public')
+      .map(([name]) => name)
+      .sort();
+    expect(open).toEqual([
+      'app.getInfo',
+      'session.get',
+      'session.lock',
+      'session.resume',
+      'session.setup',
+      'session.signIn',
+      'session.signOut',
+      'session.unlock',
+      'settings.get',
+    ]);
   });
 });

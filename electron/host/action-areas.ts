@@ -1,0 +1,47 @@
+/**
+ * Where each territorial contract entry acts, resolved from its validated input by the main process (never taken
+ * from the renderer's word): a broadcast's target, a sent broadcast's recorded target, a worker's grid. The access
+ * gate compares the area with the operator's scope before the handler runs.
+ */
+import { ContractError, type BroadcastTarget } from '../../shared/contract';
+import type { ActionArea } from '../../shared/domain/authority';
+import type { BroadcastService } from '../services/broadcast/broadcast-service';
+import type { GridTerritory } from '../services/city/grid-territory';
+import type { Store } from '../services/store/store';
+import type { AreaResolvers } from './access-control';
+
+/** The area a broadcast target covers: the city, whole county-level units, or the places of its grids. */
+export function targetArea(
+  target: BroadcastTarget,
+  territory: GridTerritory,
+  broadcasts: BroadcastService,
+): ActionArea {
+  if (target.kind === 'city') return { cityWide: true };
+  if (target.kind === 'counties') return { cityWide: false, places: territory.countiesOf(target.ids) };
+  const grids = target.kind === 'grids' ? target.ids : (broadcasts.resolve(target).grids ?? []);
+  return { cityWide: false, places: territory.placesOf(grids) };
+}
+
+const notFound = (what: string): ContractError => new ContractError({ code: 'refused', message: `${what} not found` });
+
+export function createAreaResolvers(
+  store: Store,
+  territory: GridTerritory,
+  broadcasts: BroadcastService,
+): AreaResolvers {
+  return {
+    'broadcast.send': ({ target }: { target: BroadcastTarget }) => targetArea(target, territory, broadcasts),
+    'broadcast.resend': ({ id }: { id: string }) => {
+      const stored = store.reader().prepare('SELECT target FROM broadcasts WHERE id = ?').pluck().get(id) as
+        string | undefined;
+      if (stored === undefined) throw notFound(`broadcast ${JSON.stringify(id)}`);
+      return targetArea(JSON.parse(stored) as BroadcastTarget, territory, broadcasts);
+    },
+    'workers.getPersonal': ({ id }: { id: number }) => {
+      const grid = store.reader().prepare('SELECT grid_id FROM workers WHERE id = ?').pluck().get(id) as
+        number | undefined;
+      if (grid === undefined) throw notFound(`worker ${id}`);
+      return { cityWide: false, places: territory.placesOf([grid]) };
+    },
+  };
+}
