@@ -19,7 +19,7 @@ const HUB_START_TIMEOUT_MS = 30_000;
 const SIM_DURATION_S = 86_400;
 /** How long a child may take to stop before it is killed (the simulator gives its own processes 15 s). */
 const STOP_GRACE_MS = 20_000;
-/** Hub and simulator settings a shell may carry that must not redirect the local hub or its secrets. */
+/** Settings a shell may carry that must not redirect the local hub or its secrets, or reach its children at all. */
 const HUB_ENV = [
   'GRIDLINE_HUB_PORT',
   'GRIDLINE_HUB_HOST',
@@ -28,6 +28,11 @@ const HUB_ENV = [
   'GRIDLINE_HUB_WORKER_SECRET',
   'GRIDLINE_HUB_CONSOLE_SECRET',
   'GRIDLINE_HUB_URL',
+  // The console's first administrator: the hub and the simulator have no business with the password.
+  'GRIDLINE_ADMIN_USERNAME',
+  'GRIDLINE_ADMIN_PASSWORD',
+  'GRIDLINE_ADMIN_PASSWORD_FILE',
+  'GRIDLINE_ADMIN_DISPLAY_NAME',
 ];
 
 export const say = (line) => void process.stderr.write(`gridline: ${line}\n`);

@@ -8,7 +8,7 @@
  * is granted only inside the operator's scope (the whole city, one county-level unit, or one L1 street grid with
  * everything beneath it). A trainer holds the commanders' territorial permissions city-wide, in training mode only.
  */
-import type { OperatorRole, OperatorScope } from './operator-roles';
+import { ROLE_LABELS, type OperatorRole, type OperatorScope } from './operator-roles';
 
 export const PERMISSIONS = [
   /** See the map, cards, search, tickets heatmap, receipts; change one's own display settings. */
@@ -100,23 +100,54 @@ export function withinScope(scope: OperatorScope, area: ActionArea): boolean {
     : area.places.every((place) => place.l1 === scope.code);
 }
 
-const scopeWords = (scope: OperatorScope): string =>
-  scope.kind === 'city' ? 'the whole city' : scope.kind === 'county' ? `county ${scope.code}` : `street ${scope.code}`;
+/** Each permission in the operator's words, Chinese first: refusals are read at a commander's desk. */
+export const PERMISSION_LABELS: Readonly<Record<Permission, { zh: string; en: string }>> = {
+  'console.view': { zh: '查看指挥台', en: 'view the console' },
+  'broadcast.send': { zh: '发送广播指令', en: 'send broadcasts' },
+  'mode.switch': { zh: '切换应急模式', en: 'switch emergency mode' },
+  'tickets.dispatch': { zh: '派遣工单', en: 'dispatch tickets' },
+  'tickets.close': { zh: '办结工单', en: 'close tickets' },
+  'alarms.acknowledge': { zh: '确认告警', en: 'acknowledge alarms' },
+  'workers.readPersonal': { zh: '查看网格员个人信息', en: "read workers' personal details" },
+  'data.import': { zh: '导入城市数据', en: 'import city data' },
+  'users.manage': { zh: '管理用户', en: 'manage users' },
+  'audit.read': { zh: '查看审计日志', en: 'read the audit trail' },
+  'audit.export': { zh: '导出审计日志', en: 'export the audit trail' },
+  'training.run': { zh: '运行培训演练', en: 'run training scenarios' },
+};
 
-/** The one place that says whether an operator may do something, and if not, why. */
+const scopeWords = (scope: OperatorScope): { zh: string; en: string } =>
+  scope.kind === 'city'
+    ? { zh: '全市', en: 'the whole city' }
+    : scope.kind === 'county'
+      ? { zh: `区县 ${scope.code}`, en: `county ${scope.code}` }
+      : { zh: `街道 ${scope.code}`, en: `street ${scope.code}` };
+
+/** The one place that says whether an operator may do something, and if not, why (in Chinese, then English). */
 export function decide(actor: Actor, request: AuthorityRequest): Decision {
   const { permission } = request;
+  const label = PERMISSION_LABELS[permission];
   const granted =
     ROLE_PERMISSIONS[actor.role].has(permission) ||
     (actor.role === 'trainer' && request.training === true && TRAINING_PERMISSIONS.has(permission));
   if (!granted) {
-    const hint = actor.role === 'trainer' && TRAINING_PERMISSIONS.has(permission) ? ' outside training mode' : '';
-    return refuse('role', `A ${actor.role.replaceAll('_', ' ')} may not ${permission}${hint}.`);
+    const training = actor.role === 'trainer' && TRAINING_PERMISSIONS.has(permission);
+    const role = ROLE_LABELS[actor.role];
+    return refuse(
+      'role',
+      `${role.zh}${training ? '仅在培训模式下' : ''}无权${label.zh}。` +
+        ` A ${actor.role.replaceAll('_', ' ')} may not ${permission}${training ? ' outside training mode' : ''}.`,
+    );
   }
   if (!TERRITORIAL.has(permission)) return { allowed: true };
-  if (!request.area) return refuse('no-area', `${permission} needs the area it acts on.`);
+  if (!request.area) return refuse('no-area', `${label.zh}须指明作用范围。 ${permission} needs the area it acts on.`);
   if (!withinScope(actor.scope, request.area)) {
-    return refuse('scope', `${permission} reaches beyond ${scopeWords(actor.scope)}, this operator's scope.`);
+    const scope = scopeWords(actor.scope);
+    return refuse(
+      'scope',
+      `超出本操作员的辖区（${scope.zh}），无权${label.zh}。` +
+        ` ${permission} reaches beyond ${scope.en}, this operator's scope.`,
+    );
   }
   return { allowed: true };
 }

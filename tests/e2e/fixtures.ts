@@ -29,9 +29,13 @@ export const E2E_ACCOUNTS = {
 const E2E_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 
 /** Signs the page in through the sign-in screen and waits until the console is shown. */
-export async function signIn(page: Page, username: string = E2E_ACCOUNTS.commander.username): Promise<void> {
+export async function signIn(
+  page: Page,
+  username: string = E2E_ACCOUNTS.commander.username,
+  password: string = E2E_PASSWORD,
+): Promise<void> {
   await page.getByTestId('sign-in-username').fill(username);
-  await page.getByTestId('sign-in-password').fill(E2E_PASSWORD);
+  await page.getByTestId('sign-in-password').fill(password);
   await page.getByTestId('sign-in-submit').click();
   await expect(page.locator('html')).toHaveAttribute('data-session-state', 'signed-in');
 }
@@ -63,6 +67,8 @@ interface Options {
   cityScale: CityScale;
   /** Start a command hub (in-process, embedded log) and connect the console to it. */
   withHub: boolean;
+  /** Provision the E2E_ACCOUNTS (default); without them the console opens on its first-start setup step. */
+  accounts: boolean;
 }
 
 /** The hub's secrets in tests: the console's, and the one phones' tokens are signed with. */
@@ -83,7 +89,8 @@ interface Fixtures {
 export const test = base.extend<Fixtures & Options>({
   cityScale: ['small', { option: true }],
   withHub: [false, { option: true }],
-  console: async ({ cityScale, withHub }, use) => {
+  accounts: [true, { option: true }],
+  console: async ({ cityScale, withHub, accounts }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gridline-e2e-'));
     const hub = withHub
       ? await startHub({
@@ -114,7 +121,7 @@ export const test = base.extend<Fixtures & Options>({
     };
     let running: WebHost | undefined = await launch(0);
     const first = running;
-    for (const account of Object.values(E2E_ACCOUNTS)) {
+    for (const account of accounts ? Object.values(E2E_ACCOUNTS) : []) {
       await cores[0]!.identity.addOperator({
         username: account.username,
         displayName: account.username,

@@ -92,16 +92,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, [api, transport, adopt, refresh]);
 
+  // Stable across session updates: the idle lock's timer must not restart each time the session is re-checked.
+  const lock = useCallback(async () => adopt(await api.session.lock({})), [api, adopt]);
+  const signOut = useCallback(async () => adopt(await api.session.signOut({})), [api, adopt]);
   const value = useMemo<SessionApi>(
     () => ({
       session,
       can: (permission) => session?.state === 'signed-in' && session.permissions.includes(permission),
       adopt,
       refresh,
-      lock: async () => adopt(await api.session.lock({})),
-      signOut: async () => adopt(await api.session.signOut({})),
+      lock,
+      signOut,
     }),
-    [session, adopt, refresh, api],
+    [session, adopt, refresh, lock, signOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
