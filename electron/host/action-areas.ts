@@ -17,9 +17,12 @@ export function targetArea(
   broadcasts: BroadcastService,
 ): ActionArea {
   if (target.kind === 'city') return { cityWide: true };
-  if (target.kind === 'counties') return { cityWide: false, places: territory.countiesOf(target.ids) };
-  const grids = target.kind === 'grids' ? target.ids : (broadcasts.resolve(target).grids ?? []);
-  return { cityWide: false, places: territory.placesOf(grids) };
+  const places =
+    target.kind === 'counties'
+      ? territory.countiesOf(target.ids)
+      : territory.placesOf(target.kind === 'grids' ? target.ids : (broadcasts.resolve(target).grids ?? []));
+  // Every county (or every street) picked one by one, or a polygon round the whole city, is the whole city.
+  return territory.coversCity(places) ? { cityWide: true } : { cityWide: false, places };
 }
 
 const notFound = (what: string): ContractError => new ContractError({ code: 'refused', message: `${what} not found` });

@@ -170,11 +170,17 @@ export class HeldCommands implements HoldGate {
     if (!held) throw refused('No such request is waiting for confirmation.');
     clearTimeout(held.timer);
     this.held.delete(id);
-    if (by && state !== 'approved') {
-      this.options.recordAction(by, `confirmations.${state}`, held.area ? areaText(held.area) : 'city', {
-        id,
-        action: held.name,
-      });
+    if (state !== 'approved') {
+      // An expiry is nobody's act: it goes on the trail under the operator who asked.
+      this.options.recordAction(
+        by ?? held.requester.operator,
+        `confirmations.${state}`,
+        held.area ? areaText(held.area) : 'city',
+        {
+          id,
+          action: held.name,
+        },
+      );
     }
     return this.settle(held, state, by, outcome);
   }

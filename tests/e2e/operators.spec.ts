@@ -73,7 +73,13 @@ test.describe('a fresh console', () => {
         type: 'invoke',
         id: 2,
         name: 'broadcast.send',
-        input: { text: '越权测试', priority: 'urgent', target: { kind: 'city' }, ackRequired: true, expiresInMinutes: 5 },
+        input: {
+          text: '越权测试',
+          priority: 'urgent',
+          target: { kind: 'city' },
+          ackRequired: true,
+          expiresInMinutes: 5,
+        },
       }),
     );
     await expect(raw.next()).resolves.toMatchObject({ id: 2, ok: false, error: { code: 'forbidden' } });

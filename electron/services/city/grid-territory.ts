@@ -38,6 +38,21 @@ export class GridTerritory {
     return places;
   }
 
+  /**
+   * Whether places cover the whole city: every county-level unit whole, or every L1 grid. A target that picks all of
+   * them is a city-wide command (and meets the two-person rule as one), however it was drawn.
+   */
+  coversCity(places: Extract<ActionArea, { cityWide: false }>['places']): boolean {
+    if (places.length === 0) return false;
+    const db = this.store.reader();
+    const wholeCounties = new Set(places.filter((place) => place.l1 === null).map((place) => place.county));
+    const counties = db.prepare('SELECT count(*) FROM counties').pluck().get() as number;
+    if (wholeCounties.size === counties) return true;
+    const streets = new Set(places.map((place) => place.l1 ?? `county:${place.county}`));
+    const l1 = db.prepare("SELECT count(*) FROM grids WHERE level = 'L1'").pluck().get() as number;
+    return wholeCounties.size === 0 && streets.size === l1;
+  }
+
   /** The county code of an L1 grid by its code, or null when the city has no such grid. */
   countyOfL1(code: string): string | null {
     return (

@@ -50,6 +50,67 @@ function useFailureText(): (error: unknown) => string {
   };
 }
 
+/**
+ * The state every session form shares: busy while the host answers, the failure in the operator's words; `run` sends
+ * the request, adopts the new session state, and on failure calls `onFail` (to clear a password) and shows why.
+ */
+function useSessionRequest(): {
+  busy: boolean;
+  error: string | undefined;
+  setError: (error: string | undefined) => void;
+  run: (request: () => Promise<SessionState>, onFail?: () => void) => void;
+} {
+  const failureText = useFailureText();
+  const { adopt } = useSession();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const run = (request: () => Promise<SessionState>, onFail?: () => void): void => {
+    setBusy(true);
+    setError(undefined);
+    request()
+      .then(adopt, (failure: unknown) => {
+        onFail?.();
+        setError(failureText(failure));
+      })
+      .finally(() => setBusy(false));
+  };
+  return { busy, error, setError, run };
+}
+
+/** A labelled input of a session form. */
+function Field(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  type?: 'password';
+  autoComplete?: string;
+  autoFocus?: boolean;
+  testId?: string;
+}) {
+  return (
+    <label>
+      {props.label}
+      <input
+        type={props.type ?? 'text'}
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+        autoComplete={props.autoComplete}
+        autoFocus={props.autoFocus}
+        required
+        data-testid={props.testId}
+      />
+    </label>
+  );
+}
+
+function SessionError({ error }: { error: string | undefined }) {
+  return error ? (
+    <p className="session-error" role="alert" data-testid="session-error">
+      {error}
+    </p>
+  ) : null;
+}
+
 function Brand() {
   const { t } = useTranslation();
   return (
@@ -62,64 +123,40 @@ function Brand() {
 
 function SetupForm() {
   const { t } = useTranslation();
-  const failureText = useFailureText();
   const api = useApi();
-  const { adopt } = useSession();
+  const { busy, error, setError, run } = useSessionRequest();
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
   const submit = (event: FormEvent): void => {
     event.preventDefault();
     if (password !== repeat) return setError(t('session.setup.mismatch'));
-    setBusy(true);
-    setError(undefined);
-    api.session
-      .setup({ username, displayName, password })
-      .then(adopt, (failure: unknown) => setError(failureText(failure)))
-      .finally(() => setBusy(false));
+    run(() => api.session.setup({ username, displayName, password }));
   };
   return (
     <form className="session-card" onSubmit={submit} data-testid="setup-form">
       <Brand />
       <h2>{t('session.setup.title')}</h2>
       <p className="session-hint">{t('session.setup.hint')}</p>
-      <label>
-        {t('session.username')}
-        <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" required />
-      </label>
-      <label>
-        {t('session.displayName')}
-        <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} required />
-      </label>
-      <label>
-        {t('session.password')}
-        <input
-          type="password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          autoComplete="new-password"
-          required
-        />
-      </label>
-      <label>
-        {t('session.setup.repeat')}
-        <input
-          type="password"
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-          autoComplete="new-password"
-          required
-        />
-      </label>
+      <Field label={t('session.username')} value={username} onChange={setUsername} autoComplete="username" />
+      <Field label={t('session.displayName')} value={displayName} onChange={setDisplayName} />
+      <Field
+        label={t('session.password')}
+        type="password"
+        value={password}
+        onChange={setPassword}
+        autoComplete="new-password"
+      />
+      <Field
+        label={t('session.setup.repeat')}
+        type="password"
+        value={repeat}
+        onChange={setRepeat}
+        autoComplete="new-password"
+      />
       <p className="session-hint">{t('session.setup.policy')}</p>
-      {error && (
-        <p className="session-error" role="alert" data-testid="session-error">
-          {error}
-        </p>
-      )}
+      <SessionError error={error} />
       <button type="submit" disabled={busy} data-testid="setup-submit">
         {t('session.setup.submit')}
       </button>
@@ -129,57 +166,39 @@ function SetupForm() {
 
 function SignInForm({ session }: { session: SessionState }) {
   const { t, i18n } = useTranslation();
-  const failureText = useFailureText();
   const api = useApi();
-  const { adopt } = useSession();
+  const { busy, error, run } = useSessionRequest();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
   const english = i18n.language.startsWith('en');
   const submit = (event: FormEvent): void => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    api.session
-      .signIn({ username, password })
-      .then(adopt, (failure: unknown) => {
-        setPassword('');
-        setError(failureText(failure));
-      })
-      .finally(() => setBusy(false));
+    run(
+      () => api.session.signIn({ username, password }),
+      () => setPassword(''),
+    );
   };
   return (
     <form className="session-card" onSubmit={submit} data-testid="sign-in-form">
       <Brand />
       <h2>{t('session.signIn.title')}</h2>
-      <label>
-        {t('session.username')}
-        <input
-          value={username}
-          onChange={(e) => setUsername(e.target.value)}
-          autoComplete="username"
-          autoFocus
-          required
-          data-testid="sign-in-username"
-        />
-      </label>
-      <label>
-        {t('session.password')}
-        <input
-          type="password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          autoComplete="current-password"
-          required
-          data-testid="sign-in-password"
-        />
-      </label>
-      {error && (
-        <p className="session-error" role="alert" data-testid="session-error">
-          {error}
-        </p>
-      )}
+      <Field
+        label={t('session.username')}
+        value={username}
+        onChange={setUsername}
+        autoComplete="username"
+        autoFocus
+        testId="sign-in-username"
+      />
+      <Field
+        label={t('session.password')}
+        type="password"
+        value={password}
+        onChange={setPassword}
+        autoComplete="current-password"
+        testId="sign-in-password"
+      />
+      <SessionError error={error} />
       <button type="submit" disabled={busy} data-testid="sign-in-submit">
         {busy ? t('session.signIn.busy') : t('session.signIn.submit')}
       </button>
@@ -198,25 +217,18 @@ function SignInForm({ session }: { session: SessionState }) {
 
 function LockScreen({ session }: { session: SessionState }) {
   const { t, i18n } = useTranslation();
-  const failureText = useFailureText();
   const api = useApi();
-  const { adopt, signOut } = useSession();
+  const { signOut } = useSession();
+  const { busy, error, run } = useSessionRequest();
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
   const operator = session.operator!;
   const role = ROLE_LABELS[operator.role][i18n.language.startsWith('en') ? 'en' : 'zh'];
   const submit = (event: FormEvent): void => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    api.session
-      .unlock({ password })
-      .then(adopt, (failure: unknown) => {
-        setPassword('');
-        setError(failureText(failure));
-      })
-      .finally(() => setBusy(false));
+    run(
+      () => api.session.unlock({ password }),
+      () => setPassword(''),
+    );
   };
   return (
     <form className="session-card" onSubmit={submit} data-testid="lock-screen">
@@ -225,23 +237,16 @@ function LockScreen({ session }: { session: SessionState }) {
       <p className="session-operator">
         {operator.displayName} · {role}
       </p>
-      <label>
-        {t('session.password')}
-        <input
-          type="password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          autoComplete="current-password"
-          autoFocus
-          required
-          data-testid="unlock-password"
-        />
-      </label>
-      {error && (
-        <p className="session-error" role="alert" data-testid="session-error">
-          {error}
-        </p>
-      )}
+      <Field
+        label={t('session.password')}
+        type="password"
+        value={password}
+        onChange={setPassword}
+        autoComplete="current-password"
+        autoFocus
+        testId="unlock-password"
+      />
+      <SessionError error={error} />
       <button type="submit" disabled={busy} data-testid="unlock-submit">
         {t('session.lock.submit')}
       </button>

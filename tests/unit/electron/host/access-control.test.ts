@@ -7,9 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createConsoleCore, type ConsoleCore } from '../../../../electron/host/console-core';
 import type { CallContext } from '../../../../electron/host/dispatcher';
+import { HOLD_MS } from '../../../../electron/host/held-commands';
 import { createMemoryLogger } from '../../../../electron/host/logger';
 import { payloadHash, type AuditEntry } from '../../../../electron/services/audit';
 import { STORE_FILE } from '../../../../electron/services/store/store';
@@ -36,6 +37,7 @@ const city = {
   gridInCountyB: 0,
   workerInStreetA: 0,
   workerInCountyB: 0,
+  allCounties: [] as number[],
 };
 
 const draft = (target: BroadcastDraft['target']): BroadcastDraft => ({
@@ -98,6 +100,7 @@ beforeAll(async () => {
     .prepare('SELECT w.id FROM workers w JOIN grids g ON g.id = w.grid_id WHERE g.county_id = ? LIMIT 1')
     .pluck()
     .get(b!.id) as number;
+  city.allCounties = db.prepare('SELECT id FROM counties ORDER BY id').pluck().all() as number[];
   db.close();
   for (const value of Object.values(city)) expect(value).toBeTruthy();
   // First start: no administrator yet, so the setup step is the only way in.
@@ -335,6 +338,11 @@ describe('authority in the main process', () => {
   });
 });
 
+const latestState = async (context: CallContext, id: string): Promise<string | undefined> => {
+  const list = (await call(context, 'confirmations.list', {})) as { output: Confirmation[] };
+  return list.output.find((confirmation) => confirmation.id === id)?.state;
+};
+
 describe('the two-person rule', () => {
   const latest = async (context: CallContext, id: string): Promise<Confirmation> => {
     const list = (await call(context, 'confirmations.list', {})) as { output: Confirmation[] };
@@ -404,6 +412,36 @@ describe('the two-person rule', () => {
     expect(broadcasts.output.map((broadcast) => broadcast.id)).toContain(
       (approved as { output: Confirmation }).output.outcome,
     );
+  });
+
+  it('every county picked one by one is the whole city too, and is held the same way', async () => {
+    const commander = await operatorClient(core, 'city_commander');
+    const held = await call(commander, 'broadcast.send', draft({ kind: 'counties', ids: city.allCounties }));
+    expect(held).toMatchObject({ ok: false, error: { code: 'needs-confirmation' } });
+    await expect(
+      call(commander, 'broadcast.preview', { target: { kind: 'counties', ids: city.allCounties } }),
+    ).resolves.toMatchObject({ output: { needsSecondOperator: true, refusal: null } });
+    await call(commander, 'confirmations.reject', { id: (held as { error: { ref: string } }).error.ref });
+    // One county fewer is not.
+    await expect(
+      call(commander, 'broadcast.preview', { target: { kind: 'counties', ids: city.allCounties.slice(1) } }),
+    ).resolves.toMatchObject({ output: { needsSecondOperator: false } });
+  });
+
+  it('an expired request is on the trail under the operator who asked', async () => {
+    const commander = await operatorClient(core, 'city_commander');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const held = (await call(commander, 'broadcast.send', draft({ kind: 'city' }))) as { error: { ref: string } };
+      const before = lastAuditId();
+      vi.advanceTimersByTime(HOLD_MS + 1);
+      expect(await latestState(commander, held.error.ref)).toBe('expired');
+      expect(auditSince(before)).toMatchObject([
+        { actor: commander.username, action: 'confirmations.expired', result: 'ok' },
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('the requester may withdraw; another commander may refuse; either way nothing is sent', async () => {
