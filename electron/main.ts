@@ -40,12 +40,15 @@ function start(): void {
   hardenSession(session.defaultSession);
   serveAppProtocol(protocol, net, join(appRoot, 'dist', 'renderer'));
   bridgeIpc(ipcMain, core, isAppUrl, broadcastToWindows);
-  openConsoleWindows(join(__dirname, 'preload.cjs'), (id) => core.sessions.release(windowClient(id), true));
-  // Automation's first administrator (GRIDLINE_ADMIN_*); a bad value is a deployment error: say so and stop.
-  provisionFirstAdministratorFromEnv(core.identity, process.env, core.log).catch((error: unknown) => {
-    console.error(`gridline: ${error instanceof Error ? error.message : String(error)}`);
-    app.exit(2);
-  });
+  // Automation's first administrator (GRIDLINE_ADMIN_*) before any window can show the setup step; a bad value is a
+  // deployment error: say so and stop.
+  provisionFirstAdministratorFromEnv(core.identity, process.env, core.log).then(
+    () => openConsoleWindows(join(__dirname, 'preload.cjs'), (id) => core.sessions.release(windowClient(id), true)),
+    (error: unknown) => {
+      console.error(`gridline: ${error instanceof Error ? error.message : String(error)}`);
+      app.exit(2);
+    },
+  );
   void announceCityReady(core, config.dataDir);
 }
 

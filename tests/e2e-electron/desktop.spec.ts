@@ -27,9 +27,18 @@ test.skip(!binary, `Electron end-to-end tests need an Electron binary: ${reason}
 
 test('opens the map window, locked down, with the contract on window.gridline only', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridline-electron-'));
-  const app = await electron.launch({ executablePath: binary, args: [root, `--data-dir=${dataDir}`] });
+  // The first administrator from the environment, as a kiosk deployment would provision it.
+  const admin = { username: 'desk-admin', password: 'desk-amber-lantern-harbour' };
+  const app = await electron.launch({
+    executablePath: binary,
+    args: [root, `--data-dir=${dataDir}`],
+    env: { ...process.env, GRIDLINE_ADMIN_USERNAME: admin.username, GRIDLINE_ADMIN_PASSWORD: admin.password },
+  });
   try {
     const window = await app.firstWindow();
+    await window.getByTestId('sign-in-username').fill(admin.username);
+    await window.getByTestId('sign-in-password').fill(admin.password);
+    await window.getByTestId('sign-in-submit').click();
     await expect(window.locator('html')).toHaveAttribute('data-app-state', 'ready', { timeout: 30_000 });
     await expect(window.getByTestId('view-role')).toHaveText('城市全景');
 
