@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { STORE_FILE } from '../../electron/services/store/store';
 import { gridsWith, validGrids, CODES } from '../unit/electron/services/city/import/fixtures';
-import { expect, test } from './fixtures';
+import { E2E_ACCOUNTS, expect, test } from './fixtures';
 
 function gridCount(dataDir: string): number {
   const db = new Database(join(dataDir, STORE_FILE), { readonly: true });
@@ -18,7 +18,8 @@ test('the import dialog refuses a bad file with file, feature and reason, then i
   console: gridline,
   openConsole,
 }, testInfo) => {
-  const page = await openConsole();
+  // Importing the city's data is the administrator's (data.import): a commander's console has no import button.
+  const page = await openConsole(undefined, E2E_ACCOUNTS.admin.username);
   await expect(page.locator('html')).toHaveAttribute('data-city-state', 'ready', { timeout: 30_000 });
   const before = gridCount(gridline.dataDir);
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import WebSocket, { type RawData } from 'ws';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { cookieName } from '../../electron/web-host/access';
 import type { HubStatus } from '../../shared/contract';
 import { CONTRACT_SOCKET_PATH, decodeFrame, encodeFrame } from '../../shared/contract/wire';
@@ -59,21 +59,35 @@ interface Launcher {
   exited: Promise<number | null>;
 }
 
-/** The commander every launch has, provisioned the way a deployment would: `npm run accounts`, before the start. */
+/**
+ * The commanders every launch has, provisioned the way a deployment would: `npm run accounts`, before the start. Two,
+ * because a city-wide broadcast waits for a second commander's confirmation.
+ */
 const COMMANDER = { username: 'desk-commander', password: 'desk-amber-lantern-harbour' };
+const SECOND = { username: 'desk-commander-2', password: 'desk-copper-meadow-kettle' };
 
-function provisionCommander(dataDir: string): void {
+function provisionCommander(dataDir: string, account: { username: string; password: string }): void {
   const added = spawnSync(
     join(root, 'node_modules', '.bin', 'tsx'),
-    ['electron/cli/accounts.ts', 'add', COMMANDER.username, '--role', 'city_commander', '--data-dir', dataDir],
-    { cwd: root, env: { ...process.env, GRIDLINE_ACCOUNT_PASSWORD: COMMANDER.password }, encoding: 'utf8' },
+    ['electron/cli/accounts.ts', 'add', account.username, '--role', 'city_commander', '--data-dir', dataDir],
+    { cwd: root, env: { ...process.env, GRIDLINE_ACCOUNT_PASSWORD: account.password }, encoding: 'utf8' },
   );
   expect(added.status, added.stderr).toBe(0);
 }
 
+/** Signs a page in through the setup step's "sign in instead" (accounts exist, no administrator yet). */
+async function signInAs(page: Page, account: { username: string; password: string }): Promise<void> {
+  await page.getByTestId('setup-sign-in-instead').click();
+  await page.getByTestId('sign-in-username').fill(account.username);
+  await page.getByTestId('sign-in-password').fill(account.password);
+  await page.getByTestId('sign-in-submit').click();
+  await expect(page.locator('html')).toHaveAttribute('data-session-state', 'signed-in');
+}
+
 function launch(flags: string[]): Launcher {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridline-local-hub-'));
-  provisionCommander(dataDir);
+  provisionCommander(dataDir, COMMANDER);
+  provisionCommander(dataDir, SECOND);
   const child = spawn(
     process.execPath,
     ['scripts/start.mjs', '--web', '--data-dir', dataDir, '--port', '0', '--city-scale', 'small', ...flags],
@@ -115,13 +129,15 @@ async function invoke(consoleUrl: string, name: string): Promise<unknown> {
     return await new Promise((resolve, reject) => {
       socket.on('message', (data: RawData) => {
         const frame = decodeFrame(data as Buffer) as { type: string; id?: number; ok?: boolean; output?: unknown };
-        if (frame.type !== 'result' || !frame.ok) reject(new Error(`${name} failed: ${JSON.stringify(frame)}`));
+        if (frame.type !== 'result') return; // an event (the city's progress reaches every window)
+        if (!frame.ok) reject(new Error(`${name} failed: ${JSON.stringify(frame)}`));
+        // Signed in (the password check takes its time): now the call itself.
+        else if (frame.id === 1) socket.send(encodeFrame({ type: 'invoke', id: 2, name, input: {} }));
         else if (frame.id === 2) resolve(frame.output);
       });
-      socket.once('open', () => {
-        socket.send(encodeFrame({ type: 'invoke', id: 1, name: 'session.signIn', input: COMMANDER }));
-        socket.send(encodeFrame({ type: 'invoke', id: 2, name, input: {} }));
-      });
+      socket.once('open', () =>
+        socket.send(encodeFrame({ type: 'invoke', id: 1, name: 'session.signIn', input: COMMANDER })),
+      );
       socket.once('error', reject);
     });
   } finally {
@@ -154,15 +170,21 @@ test('a bare npm start runs a local hub and simulated workers: a broadcast reach
       .toMatch(/ready: \d+ connected/);
 
     await page.goto(consoleUrl!);
-    await page.getByTestId('sign-in-username').fill(COMMANDER.username);
-    await page.getByTestId('sign-in-password').fill(COMMANDER.password);
-    await page.getByTestId('sign-in-submit').click();
+    await signInAs(page, COMMANDER);
     await expect(page.locator('html')).toHaveAttribute('data-city-state', 'ready', { timeout: 30_000 });
     await page.getByTestId('broadcast-open').click();
     await expect(page.getByTestId('hub-state')).toHaveText('指挥中枢已连接 · 本机');
     await expect(page.getByTestId('broadcast-preview')).toContainText('2,210 名网格员');
     await page.getByTestId('broadcast-text').fill('本地指挥中枢演练：请确认收到');
     await page.getByTestId('broadcast-send').click();
+    await expect(page.getByTestId('broadcast-held')).toBeVisible();
+    // The second commander confirms from their own window.
+    const second = await page.context().newPage();
+    await second.goto(consoleUrl!);
+    await signInAs(second, SECOND);
+    await second.getByTestId('confirmation-approve').click();
+    await expect(second.getByTestId('confirmation-state')).toContainText('已复核执行');
+    await second.close();
     const receipt = page.getByTestId('broadcast-receipt').first();
     await expect(receipt).toContainText('本地指挥中枢演练');
     // 200 simulated workers, a few of them offline by design: nearly all have it.

@@ -121,7 +121,7 @@ function Brand() {
   );
 }
 
-function SetupForm() {
+function SetupForm({ onSignIn }: { onSignIn: () => void }) {
   const { t } = useTranslation();
   const api = useApi();
   const { busy, error, setError, run } = useSessionRequest();
@@ -159,6 +159,9 @@ function SetupForm() {
       <SessionError error={error} />
       <button type="submit" disabled={busy} data-testid="setup-submit">
         {t('session.setup.submit')}
+      </button>
+      <button type="button" className="session-secondary" onClick={onSignIn} data-testid="setup-sign-in-instead">
+        {t('session.setup.signInInstead')}
       </button>
     </form>
   );
@@ -261,12 +264,15 @@ function LockScreen({ session }: { session: SessionState }) {
 export function SessionGate({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const { session, lock } = useSession();
+  // Accounts provisioned without an administrator (`npm run accounts`) can sign in before the setup step is done.
+  const [signInInstead, setSignInInstead] = useState(false);
   useIdleLock(session, lock);
   if (!session) return <p className="placeholder">{t('app.loading')}</p>;
   if (session.state === 'signed-in') return <>{children}</>;
   return (
     <div className="session-screen" data-testid="session-screen" data-session-state={session.state}>
-      {session.state === 'setup-required' && <SetupForm />}
+      {session.state === 'setup-required' && !signInInstead && <SetupForm onSignIn={() => setSignInInstead(true)} />}
+      {session.state === 'setup-required' && signInInstead && <SignInForm session={session} />}
       {session.state === 'signed-out' && <SignInForm session={session} />}
       {session.state === 'locked' && <LockScreen session={session} />}
     </div>

@@ -53,11 +53,15 @@ export function ConfirmationsTray() {
     can(invokeContract[confirmation.action as InvokeName]?.permission as Permission);
   const forMe = pending.filter(mayDecide);
   const waitingForMe = forMe.length;
-  const open = opened || forMe.some((confirmation) => !seen.has(confirmation.id));
-  const setOpen = (next: boolean): void => {
-    setOpened(next);
-    if (!next) setSeen(new Set([...seen, ...forMe.map((confirmation) => confirmation.id)]));
-  };
+  // A request this operator could decide and has not seen opens the tray, which then stays open until closed (state
+  // adjusted while rendering, React's pattern for reacting to new data without an effect).
+  const unseen = forMe.filter((confirmation) => !seen.has(confirmation.id));
+  if (unseen.length > 0) {
+    setSeen(new Set([...seen, ...unseen.map((confirmation) => confirmation.id)]));
+    setOpened(true);
+  }
+  const open = opened;
+  const setOpen = setOpened;
 
   const act = (work: Promise<unknown>): void => {
     setError(undefined);
