@@ -90,7 +90,7 @@ export const test = base.extend<Fixtures & Options>({
   cityScale: ['small', { option: true }],
   withHub: [false, { option: true }],
   accounts: [true, { option: true }],
-  console: async ({ cityScale, withHub, accounts }, use) => {
+  console: async ({ cityScale, withHub, accounts }, use, testInfo) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gridline-e2e-'));
     const hub = withHub
       ? await startHub({
@@ -146,6 +146,12 @@ export const test = base.extend<Fixtures & Options>({
       },
     };
     await use(fixture);
+    if (testInfo.status !== testInfo.expectedStatus) {
+      // What the console logged as errors and warnings: the first thing to read when a test fails.
+      const entries = log.entries.filter((entry) => entry.level !== 'info');
+      await testInfo.attach('console-log', { body: JSON.stringify(entries, null, 1), contentType: 'application/json' });
+      console.error(`console log (warnings and errors):\n${JSON.stringify(entries.slice(-20), null, 1)}`);
+    }
     await running?.close();
     for (const core of cores) await core.close();
     await hub?.close();

@@ -1,6 +1,9 @@
 /**
- * Operators, sign-in and sessions over the store (migration 0008). The console's host, the command line and later
- * the login screen and the authority checks all go through this class; nothing else touches the identity tables.
+ * Operators, sign-in and sessions over the store (migration 0008). Writes that read first run as IMMEDIATE
+ * transactions: another connection (the city generator's worker, an import) may write meanwhile, and a deferred
+ * transaction that upgrades from read to write then fails at once (SQLITE_BUSY_SNAPSHOT) instead of waiting. The
+ * console's host, the command line, the sign-in screen and the access gate all go through this class; nothing else
+ * touches the identity tables.
  *
  * Sign-in answers an unknown username exactly like a wrong password: same error, same scrypt cost (a decoy hash is
  * verified), same throttle. Attempts on one username run one after another, so parallel guesses cannot overtake the
@@ -190,15 +193,17 @@ export class IdentityService {
       changes.scope ?? (changes.role === undefined ? current.scope : { kind: 'city' }),
     );
     const authorityChanged = role !== current.role || JSON.stringify(scope) !== JSON.stringify(current.scope);
-    this.db.transaction(() => {
-      if (current.role === 'administrator' && role !== 'administrator') this.keepAnAdministrator(current.id);
-      this.db
-        .prepare(
-          'UPDATE operators SET display_name = ?, role = ?, scope_kind = ?, scope_code = ?, updated_at = ? WHERE id = ?',
-        )
-        .run(displayName, role, scope.kind, scope.kind === 'city' ? null : scope.code, this.now(), current.id);
-      if (authorityChanged) this.sessions.revokeAllFor(current.id);
-    })();
+    this.db
+      .transaction(() => {
+        if (current.role === 'administrator' && role !== 'administrator') this.keepAnAdministrator(current.id);
+        this.db
+          .prepare(
+            'UPDATE operators SET display_name = ?, role = ?, scope_kind = ?, scope_code = ?, updated_at = ? WHERE id = ?',
+          )
+          .run(displayName, role, scope.kind, scope.kind === 'city' ? null : scope.code, this.now(), current.id);
+        if (authorityChanged) this.sessions.revokeAllFor(current.id);
+      })
+      .immediate();
     this.log.info('identity.operator-updated', { username: current.username, role, scope });
     return this.getOperator(current.username);
   }
@@ -206,13 +211,15 @@ export class IdentityService {
   /** Disabling ends every session of the operator at once; the last enabled administrator cannot be disabled. */
   setDisabled(username: string, disabled: boolean): Operator {
     const current = operatorFromRow(this.row(username));
-    this.db.transaction(() => {
-      if (disabled && current.role === 'administrator') this.keepAnAdministrator(current.id);
-      this.db
-        .prepare('UPDATE operators SET disabled = ?, updated_at = ? WHERE id = ?')
-        .run(disabled ? 1 : 0, this.now(), current.id);
-      if (disabled) this.sessions.revokeAllFor(current.id);
-    })();
+    this.db
+      .transaction(() => {
+        if (disabled && current.role === 'administrator') this.keepAnAdministrator(current.id);
+        this.db
+          .prepare('UPDATE operators SET disabled = ?, updated_at = ? WHERE id = ?')
+          .run(disabled ? 1 : 0, this.now(), current.id);
+        if (disabled) this.sessions.revokeAllFor(current.id);
+      })
+      .immediate();
     this.log.info(disabled ? 'identity.operator-disabled' : 'identity.operator-enabled', {
       username: current.username,
     });
@@ -224,13 +231,15 @@ export class IdentityService {
     const current = operatorFromRow(this.row(username));
     checkPasswordPolicy(password, current.username);
     const hash = await hashPassword(password, this.scrypt);
-    this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE operators SET password_hash = ?, updated_at = ? WHERE id = ?')
-        .run(hash, this.now(), current.id);
-      this.sessions.revokeAllFor(current.id);
-      this.throttle.clear(current.username);
-    })();
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare('UPDATE operators SET password_hash = ?, updated_at = ? WHERE id = ?')
+          .run(hash, this.now(), current.id);
+        this.sessions.revokeAllFor(current.id);
+        this.throttle.clear(current.username);
+      })
+      .immediate();
     this.log.info('identity.password-reset', { username: current.username });
     return this.getOperator(current.username);
   }
@@ -374,18 +383,20 @@ export class IdentityService {
     checkPasswordPolicy(String(input.password), username);
     const hash = await hashPassword(String(input.password), this.scrypt);
     const now = this.now();
-    const id = this.db.transaction(() => {
-      guard?.();
-      if (this.exists(username)) throw taken(username);
-      return this.db
-        .prepare(
-          `INSERT INTO operators (username, display_name, role, scope_kind, scope_code, password_hash, disabled,
+    const id = this.db
+      .transaction(() => {
+        guard?.();
+        if (this.exists(username)) throw taken(username);
+        return this.db
+          .prepare(
+            `INSERT INTO operators (username, display_name, role, scope_kind, scope_code, password_hash, disabled,
                                   created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-        )
-        .run(username, displayName, role, scope.kind, scope.kind === 'city' ? null : scope.code, hash, now, now)
-        .lastInsertRowid;
-    })();
+          )
+          .run(username, displayName, role, scope.kind, scope.kind === 'city' ? null : scope.code, hash, now, now)
+          .lastInsertRowid;
+      })
+      .immediate();
     return operatorFromRow(
       this.db.prepare(`SELECT ${OPERATOR_COLUMNS} FROM operators WHERE id = ?`).get(id) as OperatorRow,
     );
