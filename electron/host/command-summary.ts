@@ -7,6 +7,13 @@ import type { Store } from '../services/store/store';
 
 const MAX_NAMES = 5;
 
+/** The broadcast desk's priority words, Chinese first, as the second operator reads them. */
+const PRIORITY_WORDS: Readonly<Record<BroadcastDraft['priority'], string>> = {
+  routine: '一般 routine',
+  urgent: '紧急 urgent',
+  emergency: '特急 emergency',
+};
+
 function names(store: Store, table: 'counties' | 'grids', ids: readonly number[]): string {
   const found = store
     .reader()
@@ -36,7 +43,7 @@ export function summariseCommand(name: InvokeName, input: unknown, store: Store)
   if (name === 'broadcast.send') {
     const draft = input as BroadcastDraft;
     const text = draft.text.length > 140 ? `${draft.text.slice(0, 140)}…` : draft.text;
-    return `${targetWords(store, draft.target)} · ${draft.priority} · ${text}`;
+    return `${targetWords(store, draft.target)} · ${PRIORITY_WORDS[draft.priority]} · ${text}`;
   }
   return name;
 }

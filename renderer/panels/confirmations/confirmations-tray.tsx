@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ContractError, type Confirmation, invokeContract, type InvokeName } from '../../../shared/contract';
 import type { Permission } from '../../../shared/domain/authority';
+import { ZHENGZHOU } from '../../../shared/domain/city';
 import { useApi } from '../../app/providers/connection-context';
 import { useSession } from '../../app/session/session-context';
 import './confirmations.css';
@@ -38,9 +39,17 @@ function useConfirmations(): Confirmation[] {
 }
 
 export function ConfirmationsTray() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const api = useApi();
   const { session, can } = useSession();
+  // Beijing time, as the status bar shows it, whatever the desk's own time zone.
+  const clock = new Intl.DateTimeFormat(i18n.language, {
+    timeZone: ZHENGZHOU.timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  });
   const list = useConfirmations();
   const [opened, setOpened] = useState(false);
   /** Requests this operator could decide that they have not seen yet open the tray by themselves: urgent by nature. */
@@ -113,7 +122,7 @@ export function ConfirmationsTray() {
                 <p className="confirmation-who">
                   {t('confirmations.requested', {
                     name: confirmation.requestedBy.displayName,
-                    time: new Date(confirmation.requestedAt).toLocaleTimeString(),
+                    time: clock.format(confirmation.requestedAt),
                   })}
                   {confirmation.state !== 'pending' && (
                     <>
