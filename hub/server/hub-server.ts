@@ -3,7 +3,9 @@
  * command once; the hub that receives it logs it (next sequence number), hands it to every other hub (Socket.IO's
  * Redis adapter, inter-server events) and each hub fans it out to its own workers — framed once, written to each
  * socket (worker-wire.ts) — and tracks their receipts in bitsets. Aggregated receipts go to every console at least
- * every 250 ms. Without Redis one hub runs alone with an embedded log.
+ * every 250 ms. Without Redis one hub runs alone with an embedded log. The same HTTP port serves the intake
+ * (hub/intake/): outside systems post reports, each becomes an event of the ordered ticket stream, sent to every
+ * console as `ticket` and replayed on `tickets:since`.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -26,8 +28,15 @@ import {
   type PendingWorkers,
   type ReceiptsMessage,
   type SendAck,
+  type TicketEventMessage,
+  type TicketsSince,
   type WorkerClaims,
+  TICKETS_SINCE_LIMIT,
 } from '../../shared/protocol/hub-protocol';
+import type { IntakeChannel } from '../../shared/protocol/intake';
+import { createIntakeHandler } from '../intake/intake-http';
+import { DEFAULT_RESOURCES_DIR, loadIntakeResources } from '../intake/intake-resources';
+import { RedisTicketLog, SqliteTicketLog, type TicketLog } from '../intake/ticket-log';
 import { RedisCommandLog, SqliteCommandLog, type CommandLog, type LoggedCommand } from './command-log';
 import { CommandDelivery, WorkerSlots } from './delivery-tracker';
 import { LoggingEscalationGateway, type EscalationGateway } from './escalation';
@@ -54,6 +63,10 @@ export interface HubOptions {
   /** Receipts keep going out for a command this long after it was sent (and whenever it changes). */
   receiptWindowMs?: number;
   now?: () => number;
+  /** The intake's API keys (hub/intake/intake-http.ts): key → the channel it posts as. None: every post is refused. */
+  intakeKeys?: Readonly<Record<string, IntakeChannel>>;
+  /** Where the city outline and the taxonomy are read from (the repository's resources/ by default). */
+  resourcesDir?: string;
 }
 
 export interface Hub {
@@ -69,6 +82,12 @@ interface EngineConnection {
   once(event: 'close', listener: (reason: string) => void): void;
 }
 const REFUSAL_REASONS = new Set(['parse error', 'transport error', 'forced close']);
+
+/** About how many bytes one `tickets:since` answer carries before it says `more`. */
+const TICKETS_SINCE_MAX_BYTES = 16 * 1024 * 1024;
+/** An event's size, roughly: its photos' base64 and a few kilobytes for the rest. */
+const eventBytes = (event: TicketEventMessage): number =>
+  4096 + event.report.photos.reduce((sum, photo) => sum + (photo.kind === 'inline' ? photo.data.length : 0), 0);
 
 /** How many pending worker ids one answer carries at most (the total is always given). */
 const PENDING_CAP = 5000;
@@ -124,27 +143,40 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const now = options.now ?? Date.now;
   const log: HubLog = options.log ?? ((event, fields) => console.log(JSON.stringify({ event, ...fields })));
   const escalation = options.escalation ?? new LoggingEscalationGateway(log);
-  const http = createServer((_request, response) => {
-    response.writeHead(404).end();
-  });
+  const resources = loadIntakeResources(options.resourcesDir ?? DEFAULT_RESOURCES_DIR);
+  // Everything that is not Socket.IO's: the intake (its routes, and a JSON 404 for anything else). It is made below,
+  // once the consoles' namespace exists, and the server listens only after that.
+  const http = createServer((request, response) => intake(request, response));
   const io = new Server(http, HUB_SERVER_OPTIONS);
 
   let redis: Redis | undefined;
   let redisSub: Redis | undefined;
   let commandLog: CommandLog;
+  let ticketLog: TicketLog;
   if (options.redisUrl) {
     redis = new Redis(options.redisUrl, { lazyConnect: true });
     redisSub = redis.duplicate();
     await Promise.all([redis.connect(), redisSub.connect()]);
     io.adapter(createAdapter(redis, redisSub, { requestsTimeout: 3000 }));
     commandLog = new RedisCommandLog(redis);
+    ticketLog = new RedisTicketLog(redis);
   } else {
     commandLog = new SqliteCommandLog(join(options.dataDir, 'hub-commands.sqlite'));
+    ticketLog = new SqliteTicketLog(join(options.dataDir, 'hub-tickets.sqlite'));
   }
   const scaledOut = redis !== undefined;
 
   const workers = io.of('/');
   const consoles = io.of(CONSOLE_NAMESPACE);
+  // A new ticket goes to every console of every hub (the Redis adapter carries the broadcast to the others).
+  const intake = createIntakeHandler({
+    ticketLog,
+    resources,
+    keys: options.intakeKeys ?? {},
+    log,
+    now,
+    onTicket: (event: TicketEventMessage) => consoles.emit('ticket', event),
+  });
   const slots = new WorkerSlots();
   /** Each connected worker's wire, by slot. */
   const wireOfSlot: (WorkerWire | undefined)[] = [];
@@ -380,6 +412,32 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       }
     });
 
+    socket.on('tickets:since', async (seq: unknown, callback: unknown) => {
+      const reply = replier<TicketsSince>(callback);
+      if (!reply) return;
+      if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+        reply({ error: 'tickets:since needs a sequence number (0 for all)' });
+        return;
+      }
+      try {
+        const events = await ticketLog.since(seq, TICKETS_SINCE_LIMIT + 1);
+        // Inline photos can make events large: an answer stops at about TICKETS_SINCE_MAX_BYTES (one event at least).
+        let count = 0;
+        let bytes = 0;
+        while (
+          count < Math.min(events.length, TICKETS_SINCE_LIMIT) &&
+          (count === 0 || bytes < TICKETS_SINCE_MAX_BYTES)
+        ) {
+          bytes += eventBytes(events[count]!);
+          count++;
+        }
+        reply({ events: events.slice(0, count), more: events.length > count });
+      } catch (error) {
+        log('tickets.since-failed', { error: String(error) });
+        reply({ error: 'the ticket log is unavailable' });
+      }
+    });
+
     socket.on('hub:stats', async (callback: unknown) => {
       const reply = replier<HubStats[]>(callback);
       if (!reply) return;
@@ -430,6 +488,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       for (const timer of timers) clearTimeout(timer);
       await io.close();
       await commandLog.close();
+      await ticketLog.close();
       redis?.disconnect();
       redisSub?.disconnect();
     },

@@ -21,8 +21,12 @@
  * - `command:pending` (with ack): the workers who have not acknowledged, from every hub.
  * - `command:resend` (with ack): the command again to those workers.
  * - `escalation` (hub → consoles): workers who missed the deadline, as handed to the escalation gateway.
+ * - `ticket` (hub → consoles): one event of the hub tier's ordered ticket stream (a new report from the intake;
+ *   transitions later), with its sequence number. A console applies events in order; after a disconnection, or on
+ *   seeing a gap, it asks `tickets:since` (with ack) from the last sequence it applied, until `more` is false.
  */
 import { z } from 'zod';
+import { INTAKE_CHANNELS, type IntakeReport } from './intake';
 
 export const WORKER_NAMESPACE = '/';
 export const CONSOLE_NAMESPACE = '/console';
@@ -204,18 +208,65 @@ export interface ResendResult {
   resent: number;
 }
 
+/** The ticket stream's event kinds: `reported` (a new ticket from the intake); transitions come later. */
+export const TICKET_EVENT_KINDS = ['reported'] as const;
+export type TicketEventKind = (typeof TICKET_EVENT_KINDS)[number];
+
+/** One event of the ticket stream. Ticket ids are `t-<seq>`: the sequence number of the ticket's `reported` event. */
+export interface TicketEventMessage {
+  seq: number;
+  /** The ticket's id. */
+  id: string;
+  kind: TicketEventKind;
+  /** Epoch seconds: when the hub logged it. */
+  at: number;
+  /** The normalised report (shared/protocol/intake.ts), reporter and photos included: it belongs to the ticket. */
+  report: IntakeReport;
+}
+
+/** The most events one `tickets:since` answer carries; `more` says whether to ask again. */
+export const TICKETS_SINCE_LIMIT = 200;
+
+export interface TicketsSince {
+  events: TicketEventMessage[];
+  more: boolean;
+}
+
+/**
+ * A ticket event as a console accepts it: checked before it reaches a store (the report's own fields were checked by
+ * the intake's `validateIntake`; here their shape, and that nothing else rides along at the top).
+ */
+export const ticketEventMessageSchema = z.strictObject({
+  seq: z.number().int().positive(),
+  id: z.string().regex(/^t-[1-9]\d{0,15}$/),
+  kind: z.enum(TICKET_EVENT_KINDS),
+  at: z.number().int().nonnegative(),
+  report: z.looseObject({
+    idempotencyKey: z.string().min(1).max(128),
+    channel: z.enum(INTAKE_CHANNELS),
+    channelId: z.number().int().positive(),
+    receivedAt: z.number().int().nonnegative(),
+    location: z.looseObject({ lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) }),
+    text: z.string().min(1),
+    photos: z.array(z.looseObject({ kind: z.enum(['inline', 'url']) })),
+  }),
+});
+
 /** A console's calls, as the console sees them (socket.io-client `Socket<ConsoleListens, ConsoleCalls>`). */
 export interface ConsoleCalls {
   'command:send': (command: SendCommand, reply: (answer: SendAck | HubError) => void) => void;
   'command:pending': (id: string, reply: (answer: PendingWorkers | HubError) => void) => void;
   'command:resend': (id: string, reply: (answer: ResendResult | HubError) => void) => void;
   'hub:stats': (reply: (answer: HubStats[] | HubError) => void) => void;
+  /** Ticket events after a sequence number (0 for all), in order, at most TICKETS_SINCE_LIMIT. */
+  'tickets:since': (seq: number, reply: (answer: TicketsSince | HubError) => void) => void;
 }
 
 /** What a console hears. */
 export interface ConsoleListens {
   receipts: (message: ReceiptsMessage) => void;
   escalation: (message: EscalationMessage) => void;
+  ticket: (event: TicketEventMessage) => void;
 }
 
 /** A worker's phone: what it hears and what it sends. */

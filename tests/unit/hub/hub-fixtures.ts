@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { EscalationGateway } from '../../../hub/server/escalation';
+import type { IntakeChannel } from '../../../shared/protocol/intake';
 import { startHub, type Hub, type HubLog } from '../../../hub/server/hub-server';
 import { signWorkerToken } from '../../../hub/server/worker-token';
 import {
@@ -56,6 +57,7 @@ export async function hub(
     receiptIntervalMs?: number;
     now?: () => number;
     escalation?: EscalationGateway;
+    intakeKeys?: Record<string, IntakeChannel>;
   } = {},
 ): Promise<Hub> {
   const started = await startHub({
@@ -69,6 +71,7 @@ export async function hub(
     receiptIntervalMs: options.receiptIntervalMs ?? 50,
     ...(options.now ? { now: options.now } : {}),
     ...(options.escalation ? { escalation: options.escalation } : {}),
+    ...(options.intakeKeys ? { intakeKeys: options.intakeKeys } : {}),
   });
   hubs.push(started);
   return started;
