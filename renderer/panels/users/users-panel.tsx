@@ -470,32 +470,18 @@ function AddOperatorForm({
         />
         <small className="hint">{t('users.usernameHint')}</small>
       </label>
-      <label>
-        {t('users.fields.displayName')}
-        <input
-          value={displayName}
-          maxLength={64}
-          onChange={(event) => setDisplayName(event.target.value)}
-          data-testid="users-add-display-name"
-        />
-      </label>
-      <label>
-        {t('users.fields.role')}
-        <RoleSelect
-          value={role}
-          onChange={(next) => {
-            setRole(next);
-            setScope(undefined);
-          }}
-          testId="users-add-role"
-        />
-      </label>
-      {roleHasScope(role) && (
-        <div className="wide">
-          <span className="field-label">{t('users.fields.scope')}</span>
-          <ScopePicker role={role} value={scope} onChange={setScope} testId="users-add-scope" />
-        </div>
-      )}
+      <NameRoleScopeFields
+        testId="users-add"
+        displayName={displayName}
+        onDisplayName={setDisplayName}
+        role={role}
+        onRole={(next) => {
+          setRole(next);
+          setScope(undefined);
+        }}
+        scope={scope}
+        onScope={setScope}
+      />
       <PasswordFields
         rules={rules}
         username={username}
@@ -523,6 +509,43 @@ function AddOperatorForm({
         </button>
       </div>
     </form>
+  );
+}
+
+/** The display name, the role and (for a role that has one) the scope: the add and edit forms' shared fields. */
+function NameRoleScopeFields(props: {
+  testId: 'users-add' | 'users-edit';
+  displayName: string;
+  onDisplayName: (value: string) => void;
+  role: OperatorRole;
+  onRole: (role: OperatorRole) => void;
+  scope: PickedScope | undefined;
+  onScope: (scope: PickedScope | undefined) => void;
+}) {
+  const { t } = useTranslation();
+  const { testId, role } = props;
+  return (
+    <>
+      <label>
+        {t('users.fields.displayName')}
+        <input
+          value={props.displayName}
+          maxLength={64}
+          onChange={(event) => props.onDisplayName(event.target.value)}
+          data-testid={`${testId}-display-name`}
+        />
+      </label>
+      <label>
+        {t('users.fields.role')}
+        <RoleSelect value={role} onChange={props.onRole} testId={`${testId}-role`} />
+      </label>
+      {roleHasScope(role) && (
+        <div className="wide">
+          <span className="field-label">{t('users.fields.scope')}</span>
+          <ScopePicker role={role} value={props.scope} onChange={props.onScope} testId={`${testId}-scope`} />
+        </div>
+      )}
+    </>
   );
 }
 
@@ -557,32 +580,18 @@ function EditForm({
 
   return (
     <form className="operator-form" onSubmit={submit} data-testid="users-edit-form">
-      <label>
-        {t('users.fields.displayName')}
-        <input
-          value={displayName}
-          maxLength={64}
-          onChange={(event) => setDisplayName(event.target.value)}
-          data-testid="users-edit-display-name"
-        />
-      </label>
-      <label>
-        {t('users.fields.role')}
-        <RoleSelect
-          value={role}
-          onChange={(next) => {
-            setRole(next);
-            setScope(next === operator.role ? pickedOf(operator) : undefined);
-          }}
-          testId="users-edit-role"
-        />
-      </label>
-      {roleHasScope(role) && (
-        <div className="wide">
-          <span className="field-label">{t('users.fields.scope')}</span>
-          <ScopePicker role={role} value={scope} onChange={setScope} testId="users-edit-scope" />
-        </div>
-      )}
+      <NameRoleScopeFields
+        testId="users-edit"
+        displayName={displayName}
+        onDisplayName={setDisplayName}
+        role={role}
+        onRole={(next) => {
+          setRole(next);
+          setScope(next === operator.role ? pickedOf(operator) : undefined);
+        }}
+        scope={scope}
+        onScope={setScope}
+      />
       {authorityChanged && <p className="hint wide">{t('users.edit.authorityNote')}</p>}
       <div className="actions wide">
         <button type="submit" disabled={!ready} data-testid="users-edit-save">
