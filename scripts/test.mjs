@@ -27,6 +27,10 @@ const steps = [
   ],
   ['heatmap benchmark at small size', ['run', '--silent', 'bench', '--', 'heatmap', '--scale', 'small']],
   [
+    'ticket KPI benchmark at small size (dashboard queries vs SQL)',
+    ['run', '--silent', 'bench', '--', 'tickets-kpi', '--scale', 'small'],
+  ],
+  [
     'broadcast benchmark at small size (2 hubs, Redis, 2,000 simulated workers)',
     [
       'run',
