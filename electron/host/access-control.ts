@@ -78,7 +78,10 @@ export class AccessControl implements CallGate {
    */
   admit(name: InvokeName, input: unknown, context: CallContext): Admission {
     const { permission } = invokeContract[name];
-    const client = this.sessions.state(context.client);
+    // Only real work counts as activity: the sign-in screen's polling and a locked window's background calls must
+    // not keep an abandoned session alive past its idle timeout.
+    const client = this.sessions.state(context.client, false);
+    if (client.state === 'signed-in' && permission !== 'public') this.sessions.state(context.client, true);
     const operator = client.state === 'signed-out' ? undefined : client.operator;
     const withOperator: CallContext = operator ? { ...context, operator } : context;
     if (permission === 'public') return { ok: true, context: withOperator };
