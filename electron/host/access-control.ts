@@ -78,10 +78,9 @@ export class AccessControl implements CallGate {
    */
   admit(name: InvokeName, input: unknown, context: CallContext): Admission {
     const { permission } = invokeContract[name];
-    // Only real work counts as activity: the sign-in screen's polling and a locked window's background calls must
-    // not keep an abandoned session alive past its idle timeout.
-    const client = this.sessions.state(context.client, false);
-    if (client.state === 'signed-in' && permission !== 'public') this.sessions.state(context.client, true);
+    // Only real work counts as activity: the sign-in screen's polling must not keep an abandoned session alive past
+    // its idle timeout (nor do a locked window's calls: the session store ignores those).
+    const client = this.sessions.state(context.client, permission !== 'public');
     const operator = client.state === 'signed-out' ? undefined : client.operator;
     const withOperator: CallContext = operator ? { ...context, operator } : context;
     if (permission === 'public') return { ok: true, context: withOperator };

@@ -87,8 +87,11 @@ export class SessionStore {
   touch(token: unknown): { session: Session; operator: Operator } {
     const { row, operator } = this.live(token);
     const now = this.now();
-    // Every contract call touches: written at most every TOUCH_GRANULARITY_MS, so a read stays a read.
-    if (now - row.last_seen_at < TOUCH_GRANULARITY_MS) return { session: this.describe(row), operator };
+    // Every contract call touches: written at most every TOUCH_GRANULARITY_MS, so a read stays a read. A locked
+    // session's calls are no activity: an abandoned, locked console still times out.
+    if (now - row.last_seen_at < TOUCH_GRANULARITY_MS || row.locked_at !== null) {
+      return { session: this.describe(row), operator };
+    }
     this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_sha256 = ?').run(now, row.token_sha256);
     return { session: this.describe({ ...row, last_seen_at: now }), operator };
   }

@@ -111,6 +111,12 @@ export function UsersPanel({ onClose }: { onClose: () => void }) {
       )
       .finally(() => setBusy(undefined));
   };
+  const setDisabled = (username: string, disabled: boolean): Promise<boolean> =>
+    act(
+      username,
+      () => api.users.setDisabled({ username, disabled }),
+      t(disabled ? 'users.disabled' : 'users.enabled', { username }),
+    );
 
   const toggle = (username: string, mode: RowMode): void => {
     setRowOutcome(undefined);
@@ -217,13 +223,7 @@ export function UsersPanel({ onClose }: { onClose: () => void }) {
                             <button
                               type="button"
                               disabled={rowBusy}
-                              onClick={() =>
-                                void act(
-                                  operator.username,
-                                  () => api.users.setDisabled({ username: operator.username, disabled: false }),
-                                  t('users.enabled', { username: operator.username }),
-                                )
-                              }
+                              onClick={() => void setDisabled(operator.username, false)}
                               data-testid="users-enable"
                             >
                               {t('users.actions.enable')}
@@ -313,13 +313,7 @@ export function UsersPanel({ onClose }: { onClose: () => void }) {
                                   type="button"
                                   className="danger"
                                   disabled={rowBusy}
-                                  onClick={() =>
-                                    void act(
-                                      operator.username,
-                                      () => api.users.setDisabled({ username: operator.username, disabled: true }),
-                                      t('users.disabled', { username: operator.username }),
-                                    )
-                                  }
+                                  onClick={() => void setDisabled(operator.username, true)}
                                   data-testid="users-disable-yes"
                                 >
                                   {t('users.actions.confirmDisable')}
