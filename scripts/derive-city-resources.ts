@@ -1,5 +1,6 @@
 /**
- * Derives the city resources Gridline ships from the npm package echarts@4.9.0 (Apache-2.0):
+ * Derives the city resources Gridline ships from the npm package echarts@4.9.0 (Apache-2.0), installed under the
+ * alias `echarts-4-maps` (echarts 5 and later no longer ship the map files; the console's own charts use echarts 6):
  * `map/json/province/henan.json` is decoded, converted from GCJ-02 to WGS-84 (the project's canonical datum) and
  * written to resources/city/. Run `npm run derive:city` after changing the derivation; a unit test checks that the
  * committed files equal a fresh derivation, so the resources can never drift from their stated source.
@@ -69,7 +70,7 @@ function feature(region: DecodedRegion, decimals: number): object {
 export function deriveCityResources(): { outline: string; prefectures: string } {
   const require = createRequire(import.meta.url);
   const file = JSON.parse(
-    readFileSync(require.resolve('echarts/map/json/province/henan.json'), 'utf8'),
+    readFileSync(require.resolve('echarts-4-maps/map/json/province/henan.json'), 'utf8'),
   ) as EchartsMapFile;
   const regions = decodeEchartsMap(file);
   const zhengzhou = regions.find((region) => region.name === '郑州市');
