@@ -1,6 +1,6 @@
 /**
  * Where each territorial contract entry acts, resolved from its validated input by the main process (never taken
- * from the renderer's word): a broadcast's target, a sent broadcast's recorded target, a worker's grid. The access
+ * from the renderer's word): a broadcast's target, a sent broadcast's recorded target, a worker's grid, a ticket's grid. The access
  * gate compares the area with the operator's scope before the handler runs.
  */
 import { ContractError, type BroadcastTarget } from '../../shared/contract';
@@ -31,8 +31,22 @@ export function createAreaResolvers(
   store: Store,
   territory: GridTerritory,
   broadcasts: BroadcastService,
+  ticketGrid: (id: number) => number | undefined,
 ): AreaResolvers {
+  /** A ticket's place: its grid's county and street (the ticket's, never the renderer's word). */
+  const ticketArea = (...ids: number[]): ActionArea => {
+    const grids = ids.map((id) => {
+      const grid = ticketGrid(id);
+      if (grid === undefined) throw notFound(`ticket ${id}`);
+      return grid;
+    });
+    return { cityWide: false, places: territory.placesOf(grids) };
+  };
   return {
+    'tickets.handle': ({ id }: { id: number }) => ticketArea(id),
+    'tickets.close': ({ id }: { id: number }) => ticketArea(id),
+    'tickets.reroute': ({ id }: { id: number }) => ticketArea(id),
+    'tickets.merge': ({ id, into }: { id: number; into: number }) => ticketArea(id, into),
     'broadcast.send': ({ target }: { target: BroadcastTarget }) => targetArea(target, territory, broadcasts),
     'broadcast.resend': ({ id }: { id: string }) => {
       const stored = store.reader().prepare('SELECT target FROM broadcasts WHERE id = ?').pluck().get(id) as

@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { HostKind, HubStatus } from '../../shared/contract';
+import { ContractError, type HostKind, type HubStatus } from '../../shared/contract';
 import { BroadcastService } from '../services/broadcast/broadcast-service';
 import { HubLink } from '../services/broadcast/hub-link';
 import { CityBootstrap } from '../services/city/city-bootstrap';
@@ -20,6 +20,11 @@ import { PointCardService } from '../services/map/point-card-service';
 import { PointLayerService } from '../services/map/point-layer-service';
 import { openStore } from '../services/store/store';
 import { TicketService } from '../services/tickets/ticket-service';
+import { KpiService } from '../services/tickets/kpi/kpi-service';
+import { TicketRouter } from '../services/tickets/routing/ticket-router';
+import { TicketDesk, type DeskOperator } from '../services/tickets/live/ticket-desk';
+import type { DuplicatePolicy } from '../services/tickets/live/duplicate-finder';
+import { loadTaxonomy, type CityTaxonomy } from '../services/city/taxonomy-loader';
 import { decide } from '../../shared/domain/authority';
 import { AuditLog } from '../services/audit';
 import { GridTerritory } from '../services/city/grid-territory';
@@ -53,6 +58,10 @@ export interface ConsoleCoreOptions {
   hub?: { url: string; consoleSecret: string };
   /** scrypt cost for new password hashes; tests lower it. */
   scrypt?: ScryptParams;
+  /** When two live reports are taken for the same event (default 50 m, one day). */
+  duplicates?: DuplicatePolicy;
+  /** How often the deadline watcher escalates overdue live tickets (ms; default a minute, 0 off). */
+  deadlineWatchMs?: number;
 }
 
 export interface ConsoleCore {
@@ -122,11 +131,50 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
         broadcasts.escalated(message);
       },
       onRejected: (event, reason) => log.warn('hub.message-rejected', { event, reason }),
+      onTicket: (event) => desk.receive(event),
+      onConnected: () => desk.connected(),
     });
   const broadcasts = new BroadcastService(store, link, `console@${hostname()}`, {
     status: (status) => events.emit('broadcast.receipts', status),
     escalation: (escalation) => events.emit('broadcast.escalated', escalation),
   });
+  // Issue #7: the live ticket loop — the hub's ticket stream applied here, dispatch, the board, the KPIs.
+  let taxonomy: CityTaxonomy | undefined;
+  const readTaxonomy = (): CityTaxonomy => (taxonomy ??= loadTaxonomy(options.resourcesDir));
+  const router = new TicketRouter({
+    store,
+    locator: grids,
+    get departmentKinds() {
+      return readTaxonomy().departmentKinds;
+    },
+  });
+  const kpi = new KpiService(store, () => bootstrap.getStatus().state === 'ready');
+  const consoleName = `console@${hostname()}`;
+  const desk: TicketDesk = new TicketDesk({
+    store,
+    router,
+    categoryRows: () => readTaxonomy().categoryRows,
+    ...(link ? { link } : {}),
+    consoleName,
+    kpi,
+    tickets,
+    emit: (changed) => events.emit('tickets.changed', changed),
+    onChanged: () => metrics.invalidate(),
+    log: (level, event, fields) => log[level](event, fields),
+    ...(options.duplicates ? { duplicates: options.duplicates } : {}),
+    ...(options.deadlineWatchMs !== undefined ? { watchEveryMs: options.deadlineWatchMs } : {}),
+  });
+  void bootstrap.settled.then(() => {
+    if (bootstrap.getStatus().state !== 'ready') return;
+    kpi.warmUp().catch((error: unknown) => log.warn('tickets.kpi-load-failed', { error: String(error) }));
+  });
+  const deskOperator = (
+    operator: { username: string; role: DeskOperator['role']; scope: DeskOperator['scope'] } | undefined,
+  ): DeskOperator => {
+    if (!operator) throw new ContractError({ code: 'unauthenticated', message: 'Sign in first.' });
+    return { username: operator.username, role: operator.role, scope: operator.scope };
+  };
+
   const settings = new SettingsService(options.dataDir, log, (next) => events.emit('settings.changed', next));
 
   // Issue #6: who is signed in where, what they may do, what needs a second operator, and the record of it all.
@@ -144,7 +192,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const access = new AccessControl(
     sessions,
     audit,
-    createAreaResolvers(store, territory, broadcasts),
+    createAreaResolvers(store, territory, broadcasts, (id) => desk.gridOf(id)),
     held,
     log,
     (scope) => {
@@ -165,6 +213,10 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       tickets.invalidate();
       metrics.invalidate();
       territory.invalidate();
+      router.invalidate();
+      kpi.invalidate();
+      // A grids import clears live tickets and the stream cursor: the hub's stream is applied again onto the new city.
+      desk.connected();
       return result;
     },
     'map.getPoints': ({ layer }) => points.getPoints(layer),
@@ -201,6 +253,58 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'workers.getPersonal': ({ id }) => workers.personal(id),
     'tickets.getFilters': () => tickets.getFilters(),
     'tickets.getHeatmap': (request) => tickets.getHeatmap(request),
+    'tickets.list': (query) => desk.list(query),
+    'tickets.get': ({ id }, { operator }) => desk.get(id, operator),
+    'tickets.getPhoto': ({ id, index }) => desk.photo(id, index),
+    'tickets.getLivePoints': () => desk.livePoints(),
+    'tickets.rerouteOptions': ({ id }) => desk.rerouteOptions(id),
+    'tickets.handle': (input, { operator }) =>
+      desk.act(input.id, deskOperator(operator), (by) => {
+        switch (input.action) {
+          case 'accept':
+          case 'start-handling':
+            return { kind: input.action, by, ...(input.note ? { note: input.note } : {}) };
+          case 'escalate':
+            return { kind: 'escalate', by, reason: input.reason };
+          case 'mark-joint':
+            return {
+              kind: 'mark-joint',
+              by,
+              parties: input.departments.map((code) => {
+                const unit = router.unit(code);
+                if (!unit)
+                  throw new ContractError({
+                    code: 'refused',
+                    message: `部门 ${code} 不存在。 Department ${code} not found.`,
+                  });
+                return unit.unit;
+              }),
+              ...(input.note ? { note: input.note } : {}),
+            };
+        }
+      }),
+    'tickets.close': (input, { operator }) =>
+      desk.act(input.id, deskOperator(operator), (by) => {
+        switch (input.action) {
+          case 'resolve':
+            return { kind: 'resolve', by, result: input.result };
+          case 'feedback':
+            return { kind: 'feedback', by, ...(input.note ? { note: input.note } : {}) };
+          case 'evaluate':
+            return {
+              kind: 'evaluate',
+              by,
+              satisfaction: input.satisfaction,
+              ...(input.comment ? { comment: input.comment } : {}),
+            };
+          case 'reopen':
+            return { kind: 'reopen', by, reason: input.reason };
+        }
+      }),
+    'tickets.reroute': ({ id, departmentCode, reason, rule }, { operator }) =>
+      desk.reroute(id, deskOperator(operator), departmentCode, reason, rule),
+    'tickets.merge': ({ id, into }, { operator }) => desk.merge(id, into, deskOperator(operator)),
+    'tickets.kpi': (request) => kpi.query(request),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
     ...sessionHandlers(identity, sessions, held, (operator) => scopeName(store.reader(), operator.scope)),
@@ -223,6 +327,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     close: async () => {
       await bootstrap.stop();
       held.close();
+      desk.close();
       broadcasts.close();
       link?.close();
       store.close();

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { invoke, event, notObjects, type EventEntry, type InvokeEntry } from './entry';
 import { sessionEventContract, sessionInvokeContract } from './session-contract';
+import { ticketsEventContract, ticketsInvokeContract } from './tickets-contract';
 import { usersInvokeContract } from './users-contract';
 import { auditInvokeContract } from './audit-contract';
 import type { EventName, InvokeName } from './names';
@@ -50,6 +51,7 @@ import {
 
 export const invokeContract = {
   ...sessionInvokeContract,
+  ...ticketsInvokeContract,
   ...usersInvokeContract,
   ...auditInvokeContract,
   'app.getInfo': invoke({
@@ -376,6 +378,7 @@ export const invokeContract = {
 
 export const eventContract = {
   ...sessionEventContract,
+  ...ticketsEventContract,
   'settings.changed': event({
     summary: 'Settings changed, in any window of any host.',
     payload: settingsSchema,

@@ -5,3 +5,4 @@ export * from './names';
 export * from './schemas';
 export * from './entry';
 export * from './session-contract';
+export * from './tickets-contract';

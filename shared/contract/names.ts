@@ -25,6 +25,16 @@ export const INVOKE_NAMES = [
   'workers.getPersonal',
   'tickets.getFilters',
   'tickets.getHeatmap',
+  'tickets.list',
+  'tickets.get',
+  'tickets.getPhoto',
+  'tickets.getLivePoints',
+  'tickets.handle',
+  'tickets.close',
+  'tickets.rerouteOptions',
+  'tickets.reroute',
+  'tickets.merge',
+  'tickets.kpi',
   'settings.get',
   'settings.update',
   'session.get',
@@ -60,6 +70,7 @@ export const EVENT_NAMES = [
   'city.generationProgress',
   'city.importProgress',
   'confirmations.changed',
+  'tickets.changed',
 ] as const;
 
 export type InvokeName = (typeof INVOKE_NAMES)[number];

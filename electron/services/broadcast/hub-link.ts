@@ -2,7 +2,8 @@
  * The console's link to the command hub: one socket.io-client connection from the main process to the hub's
  * `/console` namespace. It sends commands, asks for pending workers and resends, and folds every hub's partial
  * receipts into one running total per command (the latest part of each hub, summed), and passes on the hubs'
- * escalations once checked. Reconnects by itself; its state is reported so every window can show it.
+ * escalations once checked and the events of the hubs' ticket stream (issue #7), which it also catches up on and
+ * submits transitions to. Reconnects by itself; its state is reported so every window can show it.
  */
 import { io, type Socket } from 'socket.io-client';
 import { ContractError } from '../../../shared/contract';
@@ -18,6 +19,9 @@ import {
   type ResendResult,
   type SendAck,
   type SendCommand,
+  type TicketsSince,
+  type TicketTransitionAck,
+  type TicketTransitionSubmit,
 } from '../../../shared/protocol/hub-protocol';
 
 export type HubLinkState = 'unconfigured' | 'connecting' | 'connected' | 'refused';
@@ -30,6 +34,9 @@ export interface HubLinkOptions {
   onReceipts: (id: string, parts: readonly CommandReceiptPart[]) => void;
   /** A hub escalated the workers who missed a command's deadline (checked against `escalationMessageSchema`). */
   onEscalation?: (message: EscalationMessage) => void;
+  /** An event of the hub's ticket stream (checked by the ticket desk), and the link's (re)connection. */
+  onTicket?: (event: unknown) => void;
+  onConnected?: () => void;
   /** A message from the hub that failed its check, dropped. */
   onRejected?: (event: string, reason: string) => void;
   /** How long one call may wait for the hub. */
@@ -51,7 +58,11 @@ export class HubLink {
       auth: { token: options.consoleSecret },
       reconnectionDelayMax: 5000,
     });
-    this.socket.on('connect', () => this.setState('connected'));
+    this.socket.on('connect', () => {
+      this.setState('connected');
+      options.onConnected?.();
+    });
+    this.socket.on('ticket', (event: unknown) => options.onTicket?.(event));
     this.socket.on('disconnect', (reason) => this.setState('connecting', reason));
     this.socket.on('connect_error', (error) =>
       this.setState(error.message.includes('unauthorized') ? 'refused' : 'connecting', error.message),
@@ -101,6 +112,21 @@ export class HubLink {
 
   resend(id: string): Promise<ResendResult> {
     return this.call((socket) => socket.emitWithAck('command:resend', id));
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  /** Ticket events after a sequence number (the ticket stream's catch-up). */
+  since(seq: number): Promise<TicketsSince> {
+    return this.call((socket) => socket.emitWithAck('tickets:since', seq));
+  }
+
+  /** A transition or merge of a live ticket; the hub's answer (logged, or why not) as it is. */
+  async submit(submit: TicketTransitionSubmit): Promise<TicketTransitionAck> {
+    if (!this.socket.connected) throw hubUnavailable('the command hub is not connected');
+    return this.socket.timeout(this.options.timeoutMs ?? 10_000).emitWithAck('ticket:transition', submit);
   }
 
   close(): void {

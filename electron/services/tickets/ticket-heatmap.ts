@@ -4,7 +4,7 @@
  * blocks; a query is two binary searches and one tight scan of the window, a few milliseconds for a month and tens
  * for the whole 30 months, and answers as typed arrays of the non-empty bins only.
  */
-import { HEATMAP_CELLS } from '../../../shared/domain/heatmap-grid';
+import { HEATMAP_CELLS, heatmapCell } from '../../../shared/domain/heatmap-grid';
 import type { Store } from '../store/store';
 import { decodeBlock, rebuildTicketBlocks, type TicketColumns } from './ticket-blocks';
 
@@ -30,8 +30,29 @@ const ALL = 0xffffffff;
 const maskOf = (values: readonly number[] | undefined): number =>
   values === undefined ? ALL : values.reduce((mask, value) => (mask | (1 << value)) >>> 0, 0);
 
+/** Live tickets since the load, in arrival order: scanned whole by each query (a day's storm is a few ms). */
+interface Tail {
+  time: number[];
+  cell: number[];
+  channel: number[];
+  group: number[];
+}
+
 export class TicketHeatmap {
+  private readonly tail: Tail = { time: [], cell: [], channel: [], group: [] };
+
   private constructor(private readonly columns: TicketColumns) {}
+
+  /**
+   * A live ticket: counted by every later query whose window and filters hold it, without reloading the columns (the
+   * heatmap's rollups update incrementally). `group` is the category's level-1 field index.
+   */
+  append(reportedAt: number, lng: number, lat: number, channelId: number, group: number): void {
+    this.tail.time.push(reportedAt);
+    this.tail.cell.push(Math.max(0, heatmapCell(lng, lat)));
+    this.tail.channel.push(channelId);
+    this.tail.group.push(group);
+  }
 
   /** Loads the blocks, rebuilding them first when they do not account for every ticket (an import changed them). */
   static load(store: Store): TicketHeatmap {
@@ -67,7 +88,7 @@ export class TicketHeatmap {
   }
 
   get size(): number {
-    return this.columns.size;
+    return this.columns.size + this.tail.time.length;
   }
 
   /** First index with time ≥ t. */
@@ -99,6 +120,15 @@ export class TicketHeatmap {
           counts[cell[i]!]!++;
           total++;
         }
+      }
+    }
+    const tail = this.tail;
+    for (let i = 0; i < tail.time.length; i++) {
+      const time = tail.time[i]!;
+      if (time < query.from || time >= query.to) continue;
+      if ((channels >>> tail.channel[i]!) & 1 && (groups >>> tail.group[i]!) & 1) {
+        counts[tail.cell[i]!]!++;
+        total++;
       }
     }
     let nonEmpty = 0;

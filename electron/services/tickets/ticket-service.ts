@@ -4,7 +4,7 @@
  */
 import { ContractError, type Heatmap, type TicketFilters } from '../../../shared/contract';
 import { CHANNELS } from '../../../shared/domain/channels';
-import { heatmapCellCentre } from '../../../shared/domain/heatmap-grid';
+import { categoryGroupOf, heatmapCellCentre } from '../../../shared/domain/heatmap-grid';
 import type { Store } from '../store/store';
 import { TicketHeatmap, type HeatmapQuery } from './ticket-heatmap';
 
@@ -20,6 +20,11 @@ export class TicketService {
   /** Drops the loaded columns (an import changed the tickets). */
   invalidate(): void {
     this.heatmap = undefined;
+  }
+
+  /** A live ticket: added to the loaded columns (a later load reads it from the store with the rest). */
+  appendLive(reportedAt: number, lng: number, lat: number, channelId: number, categoryCode: string): void {
+    this.heatmap?.append(reportedAt, lng, lat, channelId, categoryGroupOf(categoryCode));
   }
 
   getFilters(): TicketFilters {

@@ -82,6 +82,10 @@ function wipeCity(store: Store): void {
   store.writer.transaction(() => {
     for (const table of [
       'ticket_blocks',
+      'ticket_photos',
+      'ticket_timeline',
+      'live_tickets',
+      'ticket_stream_rejects',
       'tickets',
       'sensors',
       'cameras',
@@ -95,6 +99,7 @@ function wipeCity(store: Store): void {
     ]) {
       store.writer.exec(`DELETE FROM ${table}`);
     }
+    store.writer.exec('UPDATE ticket_stream SET seq = 0');
   })();
 }
 

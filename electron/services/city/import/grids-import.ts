@@ -15,8 +15,23 @@ import { ImportError } from './import-error';
 import type { ImportCrs, ImportProgress } from './import-types';
 import type { PolygonIndex } from './polygon-index';
 
-/** Emptied by a grids import, children before parents (foreign keys). */
-const REPLACED_TABLES = ['ticket_blocks', 'tickets', 'workers', 'cameras', 'sensors', 'grids', 'counties'] as const;
+/**
+ * Emptied by a grids import, children before parents (foreign keys). Live tickets go too: they are placed on the old
+ * grids, and the stream cursor goes back to 0 so the hub's ticket stream is applied again onto the new city.
+ */
+const REPLACED_TABLES = [
+  'ticket_photos',
+  'ticket_timeline',
+  'live_tickets',
+  'ticket_stream_rejects',
+  'ticket_blocks',
+  'tickets',
+  'workers',
+  'cameras',
+  'sensors',
+  'grids',
+  'counties',
+] as const;
 const PROGRESS_STEP = 1000;
 
 export interface GridsResult {
@@ -55,6 +70,7 @@ function writeCity(
     .all() as { id: number; code: string }[];
   db.prepare('UPDATE departments SET county_id = NULL WHERE county_id IS NOT NULL').run();
   for (const table of REPLACED_TABLES) db.prepare(`DELETE FROM ${table}`).run();
+  db.prepare('UPDATE ticket_stream SET seq = 0').run();
 
   const insertCounty = db.prepare(
     'INSERT INTO counties (code, name, name_en, kind, seat_lon, seat_lat, geometry, min_lon, min_lat, max_lon, ' +

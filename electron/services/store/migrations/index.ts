@@ -9,6 +9,7 @@ import { migration0007 } from './0007-audit';
 import { migration0008 } from './0008-identity';
 import { migration0009 } from './0009-session-lock';
 import { migration0010 } from './0010-routing-rules';
+import { migration0011 } from './0011-live-tickets';
 
 /** Every schema version, in order. Append; never edit an applied one (the runner refuses a changed hash). */
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
 ];

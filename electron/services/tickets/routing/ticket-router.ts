@@ -21,7 +21,8 @@
  * `invalidate()` drops them explicitly. Whether an operator may add or retire a rule is decided by the access gate
  * before these calls.
  */
-import type { DepartmentKind } from '../../../../shared/domain/taxonomy';
+import type { TicketUnit } from '../../../../shared/domain/tickets/cross-boundaries';
+import type { DepartmentKind, DepartmentLevel } from '../../../../shared/domain/taxonomy';
 import { LOCATION_STRIDE, type GridIndex } from '../../city/grid-index';
 import type { GridLocator } from '../../city/grid-locator';
 import type { ExclusiveKind } from '../../city/grid-model';
@@ -273,6 +274,38 @@ export class TicketRouter {
   }
 
   /** The rules, oldest first: the active ones, or every rule ever added. */
+  /** A department by code, as a unit on a ticket (lifecycle.ts `TicketUnit`) with its names; undefined if unknown. */
+  unit(code: string): { unit: TicketUnit; name: string; nameEn: string } | undefined {
+    const tables = this.tables();
+    const department = tables.departmentsByCode.get(code);
+    if (!department) return undefined;
+    const county = department.countyId === null ? null : (tables.counties.get(department.countyId)?.code ?? null);
+    return {
+      unit: { department: department.code, kind: department.kind, level: department.unitLevel, county },
+      name: department.name,
+      nameEn: department.nameEn,
+    };
+  }
+
+  /** Every department, by name, with its level and county code (the re-route picker's list). */
+  departments(): { code: string; name: string; kind: string; level: DepartmentLevel; county: string | null }[] {
+    const tables = this.tables();
+    return [...tables.departmentsByCode.values()]
+      .map((department) => ({
+        code: department.code,
+        name: department.name,
+        kind: department.kind,
+        level: department.unitLevel,
+        county: department.countyId === null ? null : (tables.counties.get(department.countyId)?.code ?? null),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+  }
+
+  /** A category by code: its row id, names, and (a leaf) its department kind and deadline. */
+  category(code: string): CategoryEntry | undefined {
+    return this.tables().categories.get(code);
+  }
+
   rules(options: { includeRetired?: boolean } = {}): RoutingRule[] {
     return listRuleRows(this.options.store.writer, options.includeRetired ?? false).map((row) => this.view(row));
   }
