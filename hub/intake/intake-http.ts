@@ -12,6 +12,9 @@
  *   channel. No key or a wrong key: 401. A native body that names another channel: 403.
  * - Idempotency: `Idempotency-Key` header (or the native body's `idempotencyKey`; both given must agree). A retry
  *   answers 200 with the first answer; the key reused for other content, 409; a new report, 201.
+ * - Status: a ticket's latest state as the ticket log keeps it (open or closed, the latest notes for the citizen, the
+ *   lead department, the time of the latest event); a ticket merged into a case answers the case's, saying which case.
+ *   Reports are checked and filed through intake-filing.ts, which workers' patrol reports share.
  * - The body is capped at MAX_INTAKE_BODY_BYTES before parsing (413, also from Content-Length alone); bad JSON, 400;
  *   validation, 400 with every problem; wrong content type, 415. Every answer is JSON (`<`, `>`, `&` escaped as
  *   \u003c…, so markup a citizen wrote stays inert even where a client mis-renders it), `nosniff`, `no-store`.
@@ -22,13 +25,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Language } from '../../shared/domain/language';
-import type { TicketEventMessage } from '../../shared/protocol/hub-protocol';
 import {
-  canonicalIntake,
-  idempotencyScope,
   INTAKE_CHANNELS,
   MAX_INTAKE_BODY_BYTES,
-  validateIntake,
   type IntakeAccepted,
   type IntakeChannel,
   type IntakeReport,
@@ -41,13 +40,18 @@ import {
   open311Services,
   validateOpen311Post,
   type Open311Error,
+  type Open311TicketView,
 } from '../../shared/protocol/open311';
+import type { IntakeFiling, IntakeLog } from './intake-filing';
 import type { IntakeResources } from './intake-resources';
 import { TICKET_ID_PATTERN, type TicketLog, type TicketStatusRecord } from './ticket-log';
 
-export type IntakeLog = (event: string, fields?: Record<string, unknown>) => void;
+export type { IntakeLog } from './intake-filing';
 
 export interface IntakeHttpOptions {
+  /** Checks and files reports (shared with workers' patrol reports); hands new tickets to the consoles. */
+  filing: IntakeFiling;
+  /** Where the status answers are read. */
   ticketLog: TicketLog;
   resources: IntakeResources;
   /** API key → the channel it posts as. */
@@ -55,11 +59,12 @@ export interface IntakeHttpOptions {
   log: IntakeLog;
   /** Epoch milliseconds. */
   now: () => number;
-  /** A new ticket's event, to hand to the consoles. */
-  onTicket: (event: TicketEventMessage) => void;
   /** Bytes a body may have (MAX_INTAKE_BODY_BYTES unless a test says less). */
   maxBodyBytes?: number;
 }
+
+/** How many merges Open311's status follows to the case a reporter's ticket joined (the log allows one). */
+const MAX_MERGE_HOPS = 8;
 
 export const INTAKE_PATHS = {
   reports: '/intake/v1/reports',
@@ -152,7 +157,7 @@ const languageOf = (url: URL): Language => (url.searchParams.get('locale')?.star
 export function createIntakeHandler(
   options: IntakeHttpOptions,
 ): (request: IncomingMessage, response: ServerResponse) => void {
-  const { ticketLog, resources, log } = options;
+  const { filing, ticketLog, resources, log } = options;
   const cap = options.maxBodyBytes ?? MAX_INTAKE_BODY_BYTES;
   const keys = Object.entries(options.keys)
     .filter(([, channel]) => (INTAKE_CHANNELS as readonly string[]).includes(channel))
@@ -216,16 +221,13 @@ export function createIntakeHandler(
     }
   }
 
-  /** Logs a valid report, answering the status, the ticket's id and whether it was new. */
+  /** Files a valid report, answering the status, the ticket's id and whether it was new. */
   async function logReport(
     report: IntakeReport,
   ): Promise<{ status: 200 | 201; id: string; record: TicketStatusRecord }> {
-    const hash = digest(canonicalIntake(report)).toString('hex');
-    let outcome;
-    try {
-      outcome = await ticketLog.report(report, idempotencyScope(report), hash);
-    } catch (error) {
-      log('intake.failed', { error: String(error) });
+    const outcome = await filing.file(report);
+    if (outcome.ok) return { status: outcome.duplicate ? 200 : 201, id: outcome.id, record: outcome.record };
+    if (outcome.reason === 'log-unavailable') {
       throw new Refusal(
         503,
         'log-unavailable',
@@ -233,19 +235,47 @@ export function createIntakeHandler(
         'the ticket log is unavailable; nothing was filed, retry later',
       );
     }
-    if (!outcome.ok) {
-      throw new Refusal(
-        409,
-        'idempotency-conflict',
-        `幂等键已用于另一份内容不同的上报（工单 ${outcome.id}）`,
-        `this idempotency key was already used for a different report (ticket ${outcome.id})`,
-      );
+    throw new Refusal(
+      409,
+      'idempotency-conflict',
+      `幂等键已用于另一份内容不同的上报（工单 ${outcome.id}）`,
+      `this idempotency key was already used for a different report (ticket ${outcome.id})`,
+    );
+  }
+
+  /**
+   * The status view of a ticket: its own status, notes and department; a ticket merged into a case answers the
+   * case's (every reporter of a merged case follows it), and says which case.
+   */
+  async function statusView(record: TicketStatusRecord): Promise<Open311TicketView> {
+    const view: Open311TicketView = {
+      id: record.id,
+      status: record.status,
+      categoryCode: record.categoryCode ?? '',
+      reportedAt: record.reportedAt,
+      updatedAt: record.updatedAt,
+      lng: record.lng,
+      lat: record.lat,
+      text: record.text,
+      ...(record.address === undefined ? {} : { address: record.address }),
+      ...(record.mediaUrl === undefined ? {} : { mediaUrl: record.mediaUrl }),
+      ...(record.notes === undefined ? {} : { statusNotes: record.notes }),
+      ...(record.agency === undefined ? {} : { agency: record.agency }),
+    };
+    let followed = record;
+    for (let hop = 0; hop < MAX_MERGE_HOPS && followed.mergedInto !== undefined; hop++) {
+      const next = await ticketLog.status(followed.mergedInto);
+      if (next === undefined) break;
+      followed = next;
     }
-    if (!outcome.duplicate) {
-      options.onTicket({ seq: outcome.seq, id: outcome.id, kind: 'reported', at: report.receivedAt, report });
-      log('intake.reported', { id: outcome.id, seq: outcome.seq, channel: report.channel });
-    }
-    return { status: outcome.duplicate ? 200 : 201, id: outcome.id, record: outcome.status };
+    if (followed === record) return view;
+    view.mergedInto = followed.id;
+    view.status = followed.status;
+    view.updatedAt = Math.max(record.updatedAt, followed.updatedAt);
+    if (followed.notes === undefined) delete view.statusNotes;
+    else view.statusNotes = followed.notes;
+    if (followed.agency !== undefined) view.agency = followed.agency;
+    return view;
   }
 
   // ─── Native ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -286,11 +316,7 @@ export function createIntakeHandler(
         );
       }
     }
-    const result = validateIntake(input, {
-      insideCity: resources.insideCity,
-      now: Math.floor(options.now() / 1000),
-      categoryCodes: resources.categoryCodes,
-    });
+    const result = filing.validate(input);
     if (!result.ok) {
       logRefusal(request, 'reports', 400, 'invalid', channel);
       send(response, 400, { errors: result.errors });
@@ -356,25 +382,11 @@ export function createIntakeHandler(
         `no service request ${id.slice(0, 40)}`,
       );
     }
-    const view = open311Request(
-      {
-        id: record.id,
-        status: record.status,
-        categoryCode: record.categoryCode ?? '',
-        reportedAt: record.reportedAt,
-        updatedAt: record.updatedAt,
-        lng: record.lng,
-        lat: record.lat,
-        text: record.text,
-        ...(record.address === undefined ? {} : { address: record.address }),
-        ...(record.mediaUrl === undefined ? {} : { mediaUrl: record.mediaUrl }),
-      },
-      {
-        categories: resources.categories,
-        language: languageOf(url),
-        includeReportText: channel !== undefined && channel === record.channel,
-      },
-    );
+    const view = open311Request(await statusView(record), {
+      categories: resources.categories,
+      language: languageOf(url),
+      includeReportText: channel !== undefined && channel === record.channel,
+    });
     send(response, 200, [view]);
   }
 

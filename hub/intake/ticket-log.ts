@@ -1,25 +1,38 @@
 /**
- * The hub tier's ordered, durable log of ticket events (issue #7): every new report the intake accepts, and later
- * every transition, gets the next sequence number of the ticket stream, so consoles apply the stream in order and,
- * after a disconnection, ask for what they missed from the last sequence they saw (`since`). Like the command log
- * (server/command-log.ts) it has two backends: one hub keeps it in an embedded SQLite file in its data dir; hubs
- * scaled out keep it in Redis (a Stream whose entry ids are the sequence numbers, a counter, a hash of idempotency
- * scopes and a hash of ticket statuses). The ticket stream has its own sequence, apart from the command log's.
+ * The hub tier's ordered, durable log of ticket events (issue #7): every new report the intake accepts and every
+ * transition or merge a console submits gets the next sequence number of the ticket stream, so consoles apply the
+ * stream in order and, after a disconnection, ask for what they missed from the last sequence they saw (`since`).
+ * Like the command log (server/command-log.ts) it has two backends: one hub keeps it in an embedded SQLite file in its
+ * data dir; hubs scaled out keep it in Redis (a Stream whose entry ids are the sequence numbers, a counter, a hash of
+ * idempotency scopes, a hash of ticket records as reported and a hash of their current state). The ticket stream has
+ * its own sequence, apart from the command log's.
  *
  * - Ticket ids are `t-<seq>`: the sequence number of the ticket's `reported` event, as a string. Unique across the
  *   hub tier (one counter), stable, and never a bare number that could be mistaken for a console's own row id.
  * - Idempotency: a report is logged under its scope (`idempotencyScope`: channel and key) with the hash of its
  *   canonical text (`canonicalIntake`). The same scope with the same hash is a retry: the first ticket is answered
  *   and nothing is logged; the same scope with another hash is a conflict (a key reused for another report).
+ * - Transitions and merges (`transition`) are optimistic: a console names the sequence number of the ticket's latest
+ *   event it had seen (`expect`), and the log appends only while that is still the ticket's latest event — checked and
+ *   appended in one step (a SQLite transaction; one Lua script in Redis), so of two consoles acting on the same
+ *   version exactly one wins and the other is told the ticket's current sequence number and status. A merge also
+ *   needs its case to exist, to be another ticket and not merged itself, and the ticket not to be merged already. An
+ *   event's time is never earlier than the ticket's previous event (hubs' clocks differ by a little).
  * - The status projection: a small record per ticket (status, category, times, point, the citizen's text and
- *   address, a photo reference), what Open311's GET requests/{id}.json needs. `reported` now; transitions later.
+ *   address, a photo reference, the latest event's sequence number, the notes a citizen may read, the responsible
+ *   department, the case it was merged into), what Open311's GET requests/{id}.json needs. Notes and the department
+ *   stay until a later transition gives new ones.
  * - Events carry the whole normalised report, reporter and inline photos included: the stream is how a ticket
- *   reaches the consoles' stores. Nothing of it goes into a log line.
+ *   reaches the consoles' stores. Nothing of it, and nothing of a transition's notes, goes into a log line.
  */
 import Database from 'better-sqlite3';
 import type { Redis } from 'ioredis';
 import type { TicketStatus } from '../../shared/domain/channels';
-import type { TicketEventMessage } from '../../shared/protocol/hub-protocol';
+import type {
+  StreamTicketStatus,
+  TicketEventMessage,
+  TicketTransitionSubmit,
+} from '../../shared/protocol/hub-protocol';
 import type { IntakeChannel, IntakeReport } from '../../shared/protocol/intake';
 
 /** What Open311's status answer needs of a ticket (the projection the log keeps up to date). */
@@ -32,6 +45,7 @@ export interface TicketStatusRecord {
   /** Epoch seconds. */
   reportedAt: number;
   receivedAt: number;
+  /** Epoch seconds: the ticket's latest event. */
   updatedAt: number;
   /** WGS-84. */
   lng: number;
@@ -39,6 +53,17 @@ export interface TicketStatusRecord {
   text: string;
   address?: string;
   mediaUrl?: string;
+  /**
+   * The sequence number of the ticket's latest event: the version a console's `expect` names. (A record written
+   * before transitions existed has none stored; it is read as its `reported` event's, which it then was.)
+   */
+  lastSeq: number;
+  /** What a citizen may read (Open311 `status_notes`): the latest notes a transition gave. */
+  notes?: string;
+  /** The lead department (Open311 `agency_responsible`): the latest a transition named. */
+  agency?: string;
+  /** The case (`t-<seq>`) this ticket was merged into; its reporter follows that case's status. */
+  mergedInto?: string;
 }
 
 export type ReportOutcome =
@@ -46,9 +71,35 @@ export type ReportOutcome =
   /** The scope was used before for a report with another canonical text. */
   | { ok: false; conflict: true; id: string };
 
+/**
+ * Why a transition was not logged: the ticket is unknown; it has moved on since the version the console saw
+ * (`conflict`, with its current sequence number and status); or a merge breaks a rule — the ticket is merged already,
+ * the case is the ticket itself, unknown, or merged into another case itself (no chains: a reporter follows exactly
+ * one case).
+ */
+export const TRANSITION_REFUSALS = [
+  'unknown-ticket',
+  'conflict',
+  'already-merged',
+  'merge-into-itself',
+  'unknown-case',
+  'case-is-merged',
+] as const;
+export type TransitionRefusal = (typeof TRANSITION_REFUSALS)[number];
+
+export type TransitionOutcome =
+  | { ok: true; seq: number; at: number; event: TicketEventMessage; status: TicketStatusRecord }
+  | { ok: false; error: TransitionRefusal; conflict?: { seq: number; status: StreamTicketStatus } };
+
 export interface TicketLog {
   /** Logs a new report under its idempotency scope and canonical hash, or answers the ticket already logged. */
   report(report: IntakeReport, scope: string, hash: string): Promise<ReportOutcome>;
+  /**
+   * Logs a console's transition or merge as the stream's next event when the ticket's latest event is still
+   * `submit.expect` (and a merge keeps the rules), at `max(nowSeconds, the ticket's updatedAt)`; answers the event to
+   * hand to the consoles, or why not. The submission's shape is the caller's to check (ticketTransitionSubmitSchema).
+   */
+  transition(submit: TicketTransitionSubmit, nowSeconds: number): Promise<TransitionOutcome>;
   /** Events after a sequence number, in order, at most `limit`. */
   since(seq: number, limit: number): Promise<TicketEventMessage[]>;
   /** A ticket's status record; undefined for an unknown id. */
@@ -58,10 +109,12 @@ export interface TicketLog {
 
 export const ticketId = (seq: number): string => `t-${seq}`;
 export const TICKET_ID_PATTERN = /^t-[1-9]\d{0,15}$/;
+/** The sequence number of a ticket's `reported` event, from its id. */
+const reportedSeq = (id: string): number => Number(id.slice(2));
 
-/** The status record of a new report (seq unknown: the id is filled in by the log). */
-export function reportedStatus(report: IntakeReport): Omit<TicketStatusRecord, 'id'> {
-  const record: Omit<TicketStatusRecord, 'id'> = {
+/** The status record of a new report (seq unknown: the id and lastSeq are filled in by the log). */
+export function reportedStatus(report: IntakeReport): Omit<TicketStatusRecord, 'id' | 'lastSeq'> {
+  const record: Omit<TicketStatusRecord, 'id' | 'lastSeq'> = {
     channel: report.channel,
     status: 'reported',
     reportedAt: report.reportedAt ?? report.receivedAt,
@@ -78,12 +131,54 @@ export function reportedStatus(report: IntakeReport): Omit<TicketStatusRecord, '
   return record;
 }
 
+/** A stored record as read: `lastSeq` filled in for records from before transitions. */
+function readRecord(body: string): TicketStatusRecord {
+  const record = JSON.parse(body) as Omit<TicketStatusRecord, 'lastSeq'> & { lastSeq?: number };
+  return { ...record, lastSeq: record.lastSeq ?? reportedSeq(record.id) };
+}
+
+/** Why a merge of `ticket` into `into` (whose record is `target`) may not be logged; undefined when it may. */
+function mergeRefusal(
+  ticket: TicketStatusRecord,
+  into: string | undefined,
+  target: TicketStatusRecord | undefined,
+): TransitionRefusal | undefined {
+  if (ticket.mergedInto !== undefined) return 'already-merged';
+  if (into === ticket.id) return 'merge-into-itself';
+  if (into === undefined || target === undefined) return 'unknown-case';
+  if (target.mergedInto !== undefined) return 'case-is-merged';
+  return undefined;
+}
+
+/** The record after a transition: status, time, version; notes and department where given; the case of a merge. */
+function transitioned(
+  record: TicketStatusRecord,
+  submit: TicketTransitionSubmit,
+  seq: number,
+  at: number,
+): TicketStatusRecord {
+  const { transition } = submit;
+  const next: TicketStatusRecord = { ...record, status: transition.status, updatedAt: at, lastSeq: seq };
+  if (transition.notes !== undefined) next.notes = transition.notes;
+  if (transition.agency !== undefined) next.agency = transition.agency;
+  if (submit.kind === 'merged' && transition.into !== undefined) next.mergedInto = transition.into;
+  return next;
+}
+
 const reportedEvent = (seq: number, report: IntakeReport): TicketEventMessage => ({
   seq,
   id: ticketId(seq),
   kind: 'reported',
   at: report.receivedAt,
   report,
+});
+
+const transitionEvent = (seq: number, at: number, submit: TicketTransitionSubmit): TicketEventMessage => ({
+  seq,
+  id: submit.id,
+  kind: submit.kind,
+  at,
+  transition: submit.transition,
 });
 
 /** The embedded log of a single hub: one SQLite file, WAL. */
@@ -112,36 +207,67 @@ export class SqliteTicketLog implements TicketLog {
       ) STRICT;`);
   }
 
+  private read(id: string): TicketStatusRecord | undefined {
+    const row = this.db.prepare('SELECT body FROM ticket_status WHERE id = ?').get(id) as { body: string } | undefined;
+    return row ? readRecord(row.body) : undefined;
+  }
+
+  /** Appends an event whose body needs its own sequence number: the number is taken first, then the row filled in. */
+  private append(ticket: string, kind: string, at: number, body: (seq: number) => TicketEventMessage): number {
+    const { lastInsertRowid } = this.db
+      .prepare("INSERT INTO ticket_events (ticket, kind, at, body) VALUES (?, ?, ?, '')")
+      .run(ticket, kind, at);
+    const seq = Number(lastInsertRowid);
+    const event = body(seq);
+    this.db
+      .prepare('UPDATE ticket_events SET ticket = ?, body = ? WHERE seq = ?')
+      .run(event.id, JSON.stringify(event), seq);
+    return seq;
+  }
+
   report(report: IntakeReport, scope: string, hash: string): Promise<ReportOutcome> {
     const outcome = this.db.transaction((): ReportOutcome => {
       const known = this.db.prepare('SELECT hash, ticket FROM ticket_keys WHERE scope = ?').get(scope) as
         { hash: string; ticket: string } | undefined;
       if (known) {
         if (known.hash !== hash) return { ok: false, conflict: true, id: known.ticket };
-        const row = this.db.prepare('SELECT body FROM ticket_status WHERE id = ?').get(known.ticket) as {
-          body: string;
-        };
         return {
           ok: true,
-          seq: Number(known.ticket.slice(2)),
+          seq: reportedSeq(known.ticket),
           id: known.ticket,
           duplicate: true,
-          status: JSON.parse(row.body) as TicketStatusRecord,
+          status: this.read(known.ticket)!,
         };
       }
-      // The id is the event's own sequence number: take it first, then fill the row in.
-      const { lastInsertRowid } = this.db
-        .prepare("INSERT INTO ticket_events (ticket, kind, at, body) VALUES ('', 'reported', ?, '')")
-        .run(report.receivedAt);
-      const seq = Number(lastInsertRowid);
+      // The id is the event's own sequence number.
+      const seq = this.append('', 'reported', report.receivedAt, (taken) => reportedEvent(taken, report));
       const id = ticketId(seq);
-      this.db
-        .prepare('UPDATE ticket_events SET ticket = ?, body = ? WHERE seq = ?')
-        .run(id, JSON.stringify(reportedEvent(seq, report)), seq);
       this.db.prepare('INSERT INTO ticket_keys (scope, hash, ticket) VALUES (?, ?, ?)').run(scope, hash, id);
-      const status: TicketStatusRecord = { id, ...reportedStatus(report) };
+      const status: TicketStatusRecord = { id, ...reportedStatus(report), lastSeq: seq };
       this.db.prepare('INSERT INTO ticket_status (id, body) VALUES (?, ?)').run(id, JSON.stringify(status));
       return { ok: true, seq, id, duplicate: false, status };
+    })();
+    return Promise.resolve(outcome);
+  }
+
+  transition(submit: TicketTransitionSubmit, nowSeconds: number): Promise<TransitionOutcome> {
+    // One transaction: the version check and the append cannot be separated by another submission.
+    const outcome = this.db.transaction((): TransitionOutcome => {
+      const record = this.read(submit.id);
+      if (record === undefined) return { ok: false, error: 'unknown-ticket' };
+      if (record.lastSeq !== submit.expect) {
+        return { ok: false, error: 'conflict', conflict: { seq: record.lastSeq, status: record.status } };
+      }
+      if (submit.kind === 'merged') {
+        const into = submit.transition.into;
+        const refusal = mergeRefusal(record, into, into === undefined ? undefined : this.read(into));
+        if (refusal !== undefined) return { ok: false, error: refusal };
+      }
+      const at = Math.max(nowSeconds, record.updatedAt);
+      const seq = this.append(submit.id, submit.kind, at, (taken) => transitionEvent(taken, at, submit));
+      const status = transitioned(record, submit, seq, at);
+      this.db.prepare('UPDATE ticket_status SET body = ? WHERE id = ?').run(JSON.stringify(status), submit.id);
+      return { ok: true, seq, at, event: transitionEvent(seq, at, submit), status };
     })();
     return Promise.resolve(outcome);
   }
@@ -154,8 +280,7 @@ export class SqliteTicketLog implements TicketLog {
   }
 
   status(id: string): Promise<TicketStatusRecord | undefined> {
-    const row = this.db.prepare('SELECT body FROM ticket_status WHERE id = ?').get(id) as { body: string } | undefined;
-    return Promise.resolve(row ? (JSON.parse(row.body) as TicketStatusRecord) : undefined);
+    return Promise.resolve(this.read(id));
   }
 
   close(): Promise<void> {
@@ -164,27 +289,78 @@ export class SqliteTicketLog implements TicketLog {
   }
 }
 
+// Redis keeps a ticket's record in two hashes: `status`, the record as reported (written once, by REPORT_SCRIPT),
+// and `state`, what transitions change (status, updatedAt, lastSeq, notes, agency, mergedInto; written by
+// TRANSITION_SCRIPT, absent until the first). A read lays the state over the record. So the report's JSON (its
+// coordinates' digits, the citizen's text) is never decoded and re-encoded by Lua; only the small state is.
+
 // Atomic in Redis: the scope's ticket (a retry or a conflict), or the next sequence number, the event under it
-// (stream id `seq-1`), the scope and the status record. ARGV: scope, hash, report JSON, status JSON (without id).
-// The event's and the status's JSON are completed here with the id, so one round trip does it all.
+// (stream id `seq-1`), the scope and the status record. ARGV: scope, hash, report JSON, status JSON (without id and
+// lastSeq), receivedAt. The event's and the status's JSON are completed here with the id, so one round trip does it
+// all. A retry answers the record and its state.
 const REPORT_SCRIPT = `
 local known = redis.call('HGET', KEYS[1], ARGV[1])
 if known then
   local sep = string.find(known, ' ', 1, true)
   local ticket = string.sub(known, 1, sep - 1)
   local hash = string.sub(known, sep + 1)
-  if hash ~= ARGV[2] then return {ticket, 2, ''} end
-  return {ticket, 1, redis.call('HGET', KEYS[4], ticket) or ''}
+  if hash ~= ARGV[2] then return {ticket, 2, '', ''} end
+  return {ticket, 1, redis.call('HGET', KEYS[4], ticket) or '', redis.call('HGET', KEYS[5], ticket) or ''}
 end
 local seq = redis.call('INCR', KEYS[2])
 local ticket = 't-' .. seq
 local event = '{"seq":' .. seq .. ',"id":"' .. ticket .. '","kind":"reported","at":' .. ARGV[5] .. ',"report":' .. ARGV[3] .. '}'
 redis.call('XADD', KEYS[3], seq .. '-1', 'e', event)
 redis.call('HSET', KEYS[1], ARGV[1], ticket .. ' ' .. ARGV[2])
-local status = '{"id":"' .. ticket .. '",' .. string.sub(ARGV[4], 2)
+local status = '{"id":"' .. ticket .. '","lastSeq":' .. seq .. ',' .. string.sub(ARGV[4], 2)
 redis.call('HSET', KEYS[4], ticket, status)
-return {ticket, 0, status}
+return {ticket, 0, status, ''}
 `;
+
+// Atomic in Redis: the version check, a merge's rules, the next sequence number, the event under it and the new
+// state. KEYS: status, state, seq, log. ARGV: id, expect, kind, into ('' for none), transition JSON, now (epoch s),
+// status, notes, notes given ('1'/'0'), agency, agency given ('1'/'0'). Answers {'ok', seq, at, state JSON, record
+// JSON} or {refusal} or {'conflict', seq, status}. The rules' order is mergeRefusal's.
+const TRANSITION_SCRIPT = `
+local function current(ticket)
+  local state = redis.call('HGET', KEYS[2], ticket)
+  if state then return cjson.decode(state) end
+  local record = redis.call('HGET', KEYS[1], ticket)
+  if not record then return nil end
+  local r = cjson.decode(record)
+  return {status = r.status, updatedAt = r.updatedAt, lastSeq = r.lastSeq or tonumber(string.sub(ticket, 3))}
+end
+local ticket = current(ARGV[1])
+if not ticket then return {'unknown-ticket'} end
+if ticket.lastSeq ~= tonumber(ARGV[2]) then return {'conflict', ticket.lastSeq, ticket.status} end
+if ARGV[3] == 'merged' then
+  if ticket.mergedInto then return {'already-merged'} end
+  if ARGV[4] == ARGV[1] then return {'merge-into-itself'} end
+  if ARGV[4] == '' then return {'unknown-case'} end
+  local case = current(ARGV[4])
+  if not case then return {'unknown-case'} end
+  if case.mergedInto then return {'case-is-merged'} end
+end
+local seq = redis.call('INCR', KEYS[3])
+local at = tonumber(ARGV[6])
+if ticket.updatedAt > at then at = ticket.updatedAt end
+local atText = string.format('%d', at)
+local event = '{"seq":' .. seq .. ',"id":"' .. ARGV[1] .. '","kind":"' .. ARGV[3] .. '","at":' .. atText .. ',"transition":' .. ARGV[5] .. '}'
+redis.call('XADD', KEYS[4], seq .. '-1', 'e', event)
+ticket.status = ARGV[7]
+ticket.updatedAt = at
+ticket.lastSeq = seq
+if ARGV[9] == '1' then ticket.notes = ARGV[8] end
+if ARGV[11] == '1' then ticket.agency = ARGV[10] end
+if ARGV[3] == 'merged' then ticket.mergedInto = ARGV[4] end
+local state = cjson.encode(ticket)
+redis.call('HSET', KEYS[2], ARGV[1], state)
+return {'ok', seq, atText, state, redis.call('HGET', KEYS[1], ARGV[1])}
+`;
+
+/** A record as reported with its state (if any) laid over it. */
+const withState = (record: string, state: string | null | undefined): TicketStatusRecord =>
+  readRecord(state ? JSON.stringify({ ...(JSON.parse(record) as object), ...(JSON.parse(state) as object) }) : record);
 
 /** The shared log of hubs scaled out: a Redis Stream whose entry ids are the sequence numbers. */
 export class RedisTicketLog implements TicketLog {
@@ -194,26 +370,68 @@ export class RedisTicketLog implements TicketLog {
   ) {}
 
   async report(report: IntakeReport, scope: string, hash: string): Promise<ReportOutcome> {
-    const [id, state, body] = (await this.redis.eval(
+    const [id, state, body, transitions] = (await this.redis.eval(
       REPORT_SCRIPT,
-      4,
+      5,
       `${this.prefix}:keys`,
       `${this.prefix}:seq`,
       `${this.prefix}:log`,
       `${this.prefix}:status`,
+      `${this.prefix}:state`,
       scope,
       hash,
       JSON.stringify(report),
       JSON.stringify(reportedStatus(report)),
       String(report.receivedAt),
-    )) as [string, number, string];
+    )) as [string, number, string, string];
     if (state === 2) return { ok: false, conflict: true, id };
     return {
       ok: true,
-      seq: Number(id.slice(2)),
+      seq: reportedSeq(id),
       id,
       duplicate: state === 1,
-      status: JSON.parse(body) as TicketStatusRecord,
+      status: withState(body, transitions),
+    };
+  }
+
+  async transition(submit: TicketTransitionSubmit, nowSeconds: number): Promise<TransitionOutcome> {
+    const { transition } = submit;
+    const answer = (await this.redis.eval(
+      TRANSITION_SCRIPT,
+      4,
+      `${this.prefix}:status`,
+      `${this.prefix}:state`,
+      `${this.prefix}:seq`,
+      `${this.prefix}:log`,
+      submit.id,
+      String(submit.expect),
+      submit.kind,
+      submit.kind === 'merged' ? (transition.into ?? '') : '',
+      JSON.stringify(transition),
+      String(Math.floor(nowSeconds)),
+      transition.status,
+      transition.notes ?? '',
+      transition.notes === undefined ? '0' : '1',
+      transition.agency ?? '',
+      transition.agency === undefined ? '0' : '1',
+    )) as [string, ...(string | number)[]];
+    const [verdict] = answer;
+    if (verdict === 'conflict') {
+      return {
+        ok: false,
+        error: 'conflict',
+        conflict: { seq: Number(answer[1]), status: answer[2] as StreamTicketStatus },
+      };
+    }
+    if (verdict !== 'ok') return { ok: false, error: verdict as TransitionRefusal };
+    const seq = Number(answer[1]);
+    const at = Number(answer[2]);
+    return {
+      ok: true,
+      seq,
+      at,
+      event: transitionEvent(seq, at, submit),
+      status: withState(String(answer[4]), String(answer[3])),
     };
   }
 
@@ -226,8 +444,11 @@ export class RedisTicketLog implements TicketLog {
   }
 
   async status(id: string): Promise<TicketStatusRecord | undefined> {
-    const body = await this.redis.hget(`${this.prefix}:status`, id);
-    return body === null ? undefined : (JSON.parse(body) as TicketStatusRecord);
+    const [record, state] = await Promise.all([
+      this.redis.hget(`${this.prefix}:status`, id),
+      this.redis.hget(`${this.prefix}:state`, id),
+    ]);
+    return record === null ? undefined : withState(record, state);
   }
 
   close(): Promise<void> {

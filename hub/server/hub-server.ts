@@ -5,7 +5,9 @@
  * socket (worker-wire.ts) — and tracks their receipts in bitsets. Aggregated receipts go to every console at least
  * every 250 ms. Without Redis one hub runs alone with an embedded log. The same HTTP port serves the intake
  * (hub/intake/): outside systems post reports, each becomes an event of the ordered ticket stream, sent to every
- * console as `ticket` and replayed on `tickets:since`.
+ * console as `ticket` and replayed on `tickets:since`. Workers file patrol reports over their socket (`report`),
+ * checked and filed the same way; consoles move tickets along their lifecycle and merge them (`ticket:transition`),
+ * each change the stream's next event too, logged only on the version the console saw.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -16,11 +18,14 @@ import { Redis } from 'ioredis';
 import { Server, type ServerOptions } from 'socket.io';
 import {
   CONSOLE_NAMESPACE,
+  MAX_TRANSITION_BYTES,
+  MAX_WORKER_REPORT_BYTES,
   PRIORITIES,
   RECEIPT_DELIVERED,
   RECEIPT_READ,
   ROOM,
   sendCommandSchema,
+  ticketTransitionSubmitSchema,
   workerAuthSchema,
   type CommandWire,
   type HubError,
@@ -30,10 +35,14 @@ import {
   type SendAck,
   type TicketEventMessage,
   type TicketsSince,
+  type TicketTransitionAck,
   type WorkerClaims,
+  type WorkerReportAck,
+  type WorkerReportError,
   TICKETS_SINCE_LIMIT,
 } from '../../shared/protocol/hub-protocol';
-import type { IntakeChannel } from '../../shared/protocol/intake';
+import { idempotencyScope, type IntakeChannel } from '../../shared/protocol/intake';
+import { createIntakeFiling } from '../intake/intake-filing';
 import { createIntakeHandler } from '../intake/intake-http';
 import { DEFAULT_RESOURCES_DIR, loadIntakeResources } from '../intake/intake-resources';
 import { RedisTicketLog, SqliteTicketLog, type TicketLog } from '../intake/ticket-log';
@@ -87,7 +96,37 @@ const REFUSAL_REASONS = new Set(['parse error', 'transport error', 'forced close
 const TICKETS_SINCE_MAX_BYTES = 16 * 1024 * 1024;
 /** An event's size, roughly: its photos' base64 and a few kilobytes for the rest. */
 const eventBytes = (event: TicketEventMessage): number =>
-  4096 + event.report.photos.reduce((sum, photo) => sum + (photo.kind === 'inline' ? photo.data.length : 0), 0);
+  4096 +
+  (event.report?.photos ?? []).reduce((sum, photo) => sum + (photo.kind === 'inline' ? photo.data.length : 0), 0) +
+  (event.transition === undefined ? 0 : MAX_TRANSITION_BYTES);
+
+/** A worker's patrol reports being filed at once, at most (a phone sends one at a time; this bounds a misbehaving one). */
+const REPORTS_IN_FLIGHT = 4;
+
+/** A patrol report's refusal by the hub (not validateIntake's), in Chinese and English. */
+const reportRefusal = (code: WorkerReportError['code'], path: string, zh: string, en: string): WorkerReportAck => ({
+  ok: false,
+  errors: [{ path, code, zh, en }],
+});
+
+/** The JSON size of what a client sent (Infinity for what cannot be measured). */
+function jsonBytes(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? '');
+  } catch {
+    return Infinity;
+  }
+}
+
+/** Counts refusals per kind and says whether to log this one: the first hundred, then every thousandth. */
+function refusalCounter(): (kind: string) => number | undefined {
+  const counts = new Map<string, number>();
+  return (kind) => {
+    const count = (counts.get(kind) ?? 0) + 1;
+    counts.set(kind, count);
+    return count <= 100 || count % 1000 === 0 ? count : undefined;
+  };
+}
 
 /** How many pending worker ids one answer carries at most (the total is always given). */
 const PENDING_CAP = 5000;
@@ -168,15 +207,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
   const workers = io.of('/');
   const consoles = io.of(CONSOLE_NAMESPACE);
-  // A new ticket goes to every console of every hub (the Redis adapter carries the broadcast to the others).
-  const intake = createIntakeHandler({
-    ticketLog,
-    resources,
-    keys: options.intakeKeys ?? {},
-    log,
-    now,
-    onTicket: (event: TicketEventMessage) => consoles.emit('ticket', event),
-  });
+  // A ticket event goes to every console of every hub (the Redis adapter carries the broadcast to the others).
+  const toConsoles = (event: TicketEventMessage): void => void consoles.emit('ticket', event);
+  // Reports from outside systems (HTTP) and from workers (their socket) are checked and filed the same way.
+  const filing = createIntakeFiling({ ticketLog, resources, log, now, onTicket: toConsoles });
+  const intake = createIntakeHandler({ filing, ticketLog, resources, keys: options.intakeKeys ?? {}, log, now });
   const slots = new WorkerSlots();
   /** Each connected worker's wire, by slot. */
   const wireOfSlot: (WorkerWire | undefined)[] = [];
@@ -249,6 +284,37 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     socket.on('disconnect', () => {
       if (wireOfSlot[slot] === wire) wireOfSlot[slot] = undefined;
     });
+    // Patrol reports: the worker-wire takes receipts only; this frame reaches Socket.IO as any other event.
+    let reportsInFlight = 0;
+    socket.on('report', async (body: unknown, callback: unknown) => {
+      if (typeof callback !== 'function') {
+        logReportRefusal('no-ack', claims.w);
+        return;
+      }
+      const reply = (answer: WorkerReportAck): void => void (callback as (answer: WorkerReportAck) => void)(answer);
+      if (reportsInFlight >= REPORTS_IN_FLIGHT) {
+        logReportRefusal('busy', claims.w);
+        reply(
+          reportRefusal(
+            'busy',
+            '',
+            '上报过于频繁：请等前一份上报有答复后再发',
+            'too many reports at once: wait for an answer before sending more',
+          ),
+        );
+        return;
+      }
+      reportsInFlight++;
+      try {
+        reply(await patrolReport(body, claims));
+      } catch (error) {
+        // filing never throws; this is the last guard of a socket handler.
+        log('worker.report-failed', { worker: claims.w, error: String(error) });
+        reply(reportRefusal('log-unavailable', '', '未受理，请稍后重试', 'nothing was filed; retry later'));
+      } finally {
+        reportsInFlight--;
+      }
+    });
     // Store-and-forward: what this worker missed since the last sequence it saw, in order.
     const lastSeq = (socket.handshake.auth as { lastSeq?: number }).lastSeq;
     if (lastSeq !== undefined) {
@@ -264,6 +330,85 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       );
     }
   });
+
+  const countReportRefusal = refusalCounter();
+  function logReportRefusal(reason: string, worker: number): void {
+    const count = countReportRefusal(reason);
+    if (count !== undefined) log('worker.report-refused', { reason, worker, count });
+  }
+
+  /**
+   * A worker's patrol report: channel grid_patrol and the worker id from the token, then the intake's checks and
+   * filing. The idempotency scope is the worker's own (every phone numbers its reports itself).
+   */
+  async function patrolReport(body: unknown, claims: WorkerClaims): Promise<WorkerReportAck> {
+    if (jsonBytes(body) > MAX_WORKER_REPORT_BYTES) {
+      logReportRefusal('too-large', claims.w);
+      return reportRefusal(
+        'too-large',
+        '',
+        `上报过大：最多 ${MAX_WORKER_REPORT_BYTES} 字节（原图请以 URL 上报）`,
+        `the report is too large: at most ${MAX_WORKER_REPORT_BYTES} bytes (send full-size photos as URLs)`,
+      );
+    }
+    let input = body;
+    if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+      const fields = body as Record<string, unknown>;
+      if (fields.channel != null && fields.channel !== 'grid_patrol') {
+        logReportRefusal('channel-not-allowed', claims.w);
+        return reportRefusal(
+          'channel-not-allowed',
+          'channel',
+          '网格员只能以网格巡查渠道（grid_patrol）上报',
+          'a grid worker reports on the grid_patrol channel only',
+        );
+      }
+      const source = fields.source;
+      const sourceFields =
+        source !== null && typeof source === 'object' && !Array.isArray(source)
+          ? (source as Record<string, unknown>)
+          : undefined;
+      // A null workerId is "not given", as everywhere in the intake.
+      if (sourceFields?.workerId != null && sourceFields.workerId !== claims.w) {
+        logReportRefusal('worker-mismatch', claims.w);
+        return reportRefusal(
+          'worker-mismatch',
+          'source.workerId',
+          '网格员编号与登录身份不符',
+          'the worker id is not the signed-in worker’s',
+        );
+      }
+      // Anything else in source (or a source that is not an object) is validateIntake's to refuse.
+      const filledSource = source === undefined || source === null ? {} : sourceFields;
+      input = {
+        ...fields,
+        channel: 'grid_patrol',
+        source: filledSource === undefined ? source : { ...filledSource, workerId: claims.w },
+      };
+    }
+    const result = filing.validate(input);
+    if (!result.ok) {
+      logReportRefusal('invalid', claims.w);
+      return { ok: false, errors: result.errors };
+    }
+    const outcome = await filing.file(result.report, `${idempotencyScope(result.report)} worker:${claims.w}`);
+    if (outcome.ok)
+      return { ok: true, id: outcome.id, duplicate: outcome.duplicate, receivedAt: outcome.record.receivedAt };
+    logReportRefusal(outcome.reason, claims.w);
+    return outcome.reason === 'log-unavailable'
+      ? reportRefusal(
+          'log-unavailable',
+          '',
+          '工单日志暂不可用，未受理，请稍后重试',
+          'the ticket log is unavailable; nothing was filed, retry later',
+        )
+      : reportRefusal(
+          'idempotency-conflict',
+          'idempotencyKey',
+          '幂等键已用于另一份内容不同的上报',
+          'this idempotency key was already used for a different report',
+        );
+  }
 
   /** Fans a command out to this hub's workers in its target and starts tracking it. */
   function deliverLocal(command: LoggedCommand): void {
@@ -438,6 +583,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       }
     });
 
+    socket.on('ticket:transition', async (payload: unknown, callback: unknown) => {
+      if (typeof callback !== 'function') return;
+      const reply = (answer: TicketTransitionAck): void =>
+        void (callback as (answer: TicketTransitionAck) => void)(answer);
+      reply(await transition(payload));
+    });
+
     socket.on('hub:stats', async (callback: unknown) => {
       const reply = replier<HubStats[]>(callback);
       if (!reply) return;
@@ -448,6 +600,47 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       }
     });
   });
+
+  const countTransitionRefusal = refusalCounter();
+  /** Logs why a transition was refused: the reason and the ticket, never what it carried. */
+  function refuseTransition(error: string, fields: Record<string, unknown> = {}): TicketTransitionAck {
+    const reason = error.split(':')[0]!;
+    const count = countTransitionRefusal(reason);
+    if (count !== undefined) log('ticket.transition-refused', { reason, ...fields, count });
+    return { ok: false, error };
+  }
+
+  /** A console's transition or merge: checked, logged on the version it names, and handed to every console. */
+  async function transition(payload: unknown): Promise<TicketTransitionAck> {
+    if (jsonBytes(payload) > MAX_TRANSITION_BYTES) return refuseTransition('too-large');
+    const parsed = ticketTransitionSubmitSchema.safeParse(payload);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue === undefined || issue.path.length === 0 ? '(submission)' : issue.path.join('.');
+      return refuseTransition(`invalid: ${path}`);
+    }
+    const submit = parsed.data;
+    // A merge names its case; a transition names none.
+    if ((submit.kind === 'merged') !== (submit.transition.into !== undefined)) {
+      return refuseTransition('invalid: transition.into', { id: submit.id });
+    }
+    let outcome;
+    try {
+      outcome = await ticketLog.transition(submit, Math.floor(now() / 1000));
+    } catch (error) {
+      log('ticket.transition-failed', { id: submit.id, error: String(error) });
+      return { ok: false, error: 'unavailable' };
+    }
+    if (!outcome.ok) {
+      refuseTransition(outcome.error, { id: submit.id, expect: submit.expect });
+      return outcome.conflict === undefined
+        ? { ok: false, error: outcome.error }
+        : { ok: false, error: outcome.error, conflict: outcome.conflict };
+    }
+    toConsoles(outcome.event);
+    log('ticket.transition', { id: submit.id, seq: outcome.seq, kind: submit.kind, status: submit.transition.status });
+    return { ok: true, seq: outcome.seq, at: outcome.at };
+  }
 
   // Receipts: every tick, the commands that changed or are still young, to every console of every hub.
   const receiptWindowMs = options.receiptWindowMs ?? 10 * 60_000;

@@ -21,12 +21,22 @@
  * - `command:pending` (with ack): the workers who have not acknowledged, from every hub.
  * - `command:resend` (with ack): the command again to those workers.
  * - `escalation` (hub → consoles): workers who missed the deadline, as handed to the escalation gateway.
- * - `ticket` (hub → consoles): one event of the hub tier's ordered ticket stream (a new report from the intake;
- *   transitions later), with its sequence number. A console applies events in order; after a disconnection, or on
+ * - `ticket` (hub → consoles): one event of the hub tier's ordered ticket stream (a new report from the intake or a
+ *   worker's patrol report, a console's transition or merge), with its sequence number. A console applies events in order; after a disconnection, or on
  *   seeing a gap, it asks `tickets:since` (with ack) from the last sequence it applied, until `more` is false.
+ * - `ticket:transition` (console → hub, with ack): a transition or merge of a live ticket, logged only when the
+ *   ticket's latest event is still the one the console saw (`expect`); otherwise refused with the current state.
+ *
+ * Workers' patrol reports
+ * - `report` (worker → hub, with ack): a patrol report (shared/protocol/intake.ts's body without `channel` and
+ *   `workerId`, which the hub fills from the worker's token: channel `grid_patrol`). Answered `{ ok: true, id,
+ *   duplicate }` or `{ ok: false, errors }` (every problem, Chinese and English), exactly as the HTTP intake.
+ *   At most MAX_WORKER_REPORT_BYTES of JSON: the worker socket's frames are small (the hub's maxHttpBufferSize, kept
+ *   small for every one of the city's phones), so photos ride inline only as thumbnails; a full-size photo goes as a
+ *   URL the phone uploaded it to. See PatrolReport.
  */
 import { z } from 'zod';
-import { INTAKE_CHANNELS, type IntakeReport } from './intake';
+import { INTAKE_CHANNELS, type IntakeErrorCode, type IntakeInput, type IntakeReport } from './intake';
 
 export const WORKER_NAMESPACE = '/';
 export const CONSOLE_NAMESPACE = '/console';
@@ -208,9 +218,91 @@ export interface ResendResult {
   resent: number;
 }
 
-/** The ticket stream's event kinds: `reported` (a new ticket from the intake); transitions come later. */
-export const TICKET_EVENT_KINDS = ['reported'] as const;
+/**
+ * The ticket stream's event kinds: `reported` (a new ticket from the intake or a worker's patrol report),
+ * `transition` (a console moved a ticket along its lifecycle: dispatch, accept, … evaluate, reopen, re-route,
+ * escalate, joint handling) and `merged` (a console merged the ticket into another case, whose status its reporter
+ * then follows).
+ */
+export const TICKET_EVENT_KINDS = ['reported', 'transition', 'merged'] as const;
 export type TicketEventKind = (typeof TICKET_EVENT_KINDS)[number];
+
+/** The statuses a ticket can have on the stream (shared/domain/channels.ts TICKET_STATUSES, in the same order). */
+export const STREAM_TICKET_STATUSES = [
+  'reported',
+  'dispatched',
+  'accepted',
+  'handling',
+  'resolved',
+  'feedback',
+  'evaluated',
+  'reopened',
+] as const;
+export type StreamTicketStatus = (typeof STREAM_TICKET_STATUSES)[number];
+
+/** The largest transition a console may submit, as JSON: a lifecycle action with its notes and units. */
+export const MAX_TRANSITION_BYTES = 32 * 1024;
+
+/**
+ * A console's change to a live ticket, as the hub logs it and hands it to every console. The hub checks its shape and
+ * its version (`expect`), not its lifecycle meaning: the submitting console authorised it (operator, role, scope,
+ * status) with shared/domain/tickets/lifecycle.ts, and every console applies the same pure function to the same
+ * state, so they all arrive at the same ticket.
+ */
+export interface TicketTransitionWire {
+  /**
+   * The lifecycle action (lifecycle.ts TicketAction: kind, the actor `by`, and what it carries), or for a merge
+   * `{ kind: 'merge', by, into }`. Opaque to the hub beyond `kind`.
+   */
+  action: { kind: string } & Record<string, unknown>;
+  /** The ticket's status after it (for a merge: the case's status at the time). */
+  status: StreamTicketStatus;
+  /** What a citizen may read of it (Open311 `status_notes`): a resolution's result, a reopening's reason. */
+  notes?: string;
+  /** The lead department's name after it (Open311 `agency_responsible`), where it changed. */
+  agency?: string;
+  /** `merged` only: the case (its `t-<seq>` id) the ticket joins. */
+  into?: string;
+  /** Which console submitted it (its name, for the log and the timeline). */
+  console: string;
+}
+
+/** What a console submits (`ticket:transition`). */
+export interface TicketTransitionSubmit {
+  /** The ticket's `t-<seq>` id. */
+  id: string;
+  kind: Exclude<TicketEventKind, 'reported'>;
+  /**
+   * The sequence number of the latest event of this ticket the console had applied when it decided: the hub refuses
+   * the submission when the ticket has moved on since (another console acted first), so two consoles acting at once
+   * resolve deterministically — the first logged wins, the other is told what happened.
+   */
+  expect: number;
+  transition: TicketTransitionWire;
+}
+
+export type TicketTransitionAck =
+  | { ok: true; seq: number; at: number }
+  | { ok: false; error: string; conflict?: { seq: number; status: StreamTicketStatus } };
+
+export const ticketTransitionWireSchema = z.strictObject({
+  action: z.looseObject({ kind: z.string().min(1).max(32) }),
+  status: z.enum(STREAM_TICKET_STATUSES),
+  notes: z.string().max(4000).optional(),
+  agency: z.string().max(200).optional(),
+  into: z
+    .string()
+    .regex(/^t-[1-9]\d{0,15}$/)
+    .optional(),
+  console: z.string().min(1).max(128),
+});
+
+export const ticketTransitionSubmitSchema = z.strictObject({
+  id: z.string().regex(/^t-[1-9]\d{0,15}$/),
+  kind: z.enum(['transition', 'merged']),
+  expect: z.number().int().positive(),
+  transition: ticketTransitionWireSchema,
+});
 
 /** One event of the ticket stream. Ticket ids are `t-<seq>`: the sequence number of the ticket's `reported` event. */
 export interface TicketEventMessage {
@@ -218,10 +310,12 @@ export interface TicketEventMessage {
   /** The ticket's id. */
   id: string;
   kind: TicketEventKind;
-  /** Epoch seconds: when the hub logged it. */
+  /** Epoch seconds: when the hub logged it (never earlier than the ticket's previous event). */
   at: number;
-  /** The normalised report (shared/protocol/intake.ts), reporter and photos included: it belongs to the ticket. */
-  report: IntakeReport;
+  /** `reported`: the normalised report (shared/protocol/intake.ts), reporter and photos included. */
+  report?: IntakeReport;
+  /** `transition` and `merged`: what the console submitted. */
+  transition?: TicketTransitionWire;
 }
 
 /** The most events one `tickets:since` answer carries; `more` says whether to ask again. */
@@ -236,21 +330,31 @@ export interface TicketsSince {
  * A ticket event as a console accepts it: checked before it reaches a store (the report's own fields were checked by
  * the intake's `validateIntake`; here their shape, and that nothing else rides along at the top).
  */
-export const ticketEventMessageSchema = z.strictObject({
-  seq: z.number().int().positive(),
-  id: z.string().regex(/^t-[1-9]\d{0,15}$/),
-  kind: z.enum(TICKET_EVENT_KINDS),
-  at: z.number().int().nonnegative(),
-  report: z.looseObject({
-    idempotencyKey: z.string().min(1).max(128),
-    channel: z.enum(INTAKE_CHANNELS),
-    channelId: z.number().int().positive(),
-    receivedAt: z.number().int().nonnegative(),
-    location: z.looseObject({ lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) }),
-    text: z.string().min(1),
-    photos: z.array(z.looseObject({ kind: z.enum(['inline', 'url']) })),
-  }),
-});
+export const ticketEventMessageSchema = z
+  .strictObject({
+    seq: z.number().int().positive(),
+    id: z.string().regex(/^t-[1-9]\d{0,15}$/),
+    kind: z.enum(TICKET_EVENT_KINDS),
+    at: z.number().int().nonnegative(),
+    report: z
+      .looseObject({
+        idempotencyKey: z.string().min(1).max(128),
+        channel: z.enum(INTAKE_CHANNELS),
+        channelId: z.number().int().positive(),
+        receivedAt: z.number().int().nonnegative(),
+        location: z.looseObject({ lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) }),
+        text: z.string().min(1),
+        photos: z.array(z.looseObject({ kind: z.enum(['inline', 'url']) })),
+      })
+      .optional(),
+    transition: ticketTransitionWireSchema.optional(),
+  })
+  .refine((event) => (event.kind === 'reported' ? event.report !== undefined : event.transition !== undefined), {
+    message: 'a reported event carries its report; a transition or merge carries its transition',
+  })
+  .refine((event) => event.kind !== 'merged' || event.transition?.into !== undefined, {
+    message: 'a merged event names the case it joins',
+  });
 
 /** A console's calls, as the console sees them (socket.io-client `Socket<ConsoleListens, ConsoleCalls>`). */
 export interface ConsoleCalls {
@@ -260,6 +364,8 @@ export interface ConsoleCalls {
   'hub:stats': (reply: (answer: HubStats[] | HubError) => void) => void;
   /** Ticket events after a sequence number (0 for all), in order, at most TICKETS_SINCE_LIMIT. */
   'tickets:since': (seq: number, reply: (answer: TicketsSince | HubError) => void) => void;
+  /** A transition or merge of a live ticket (checked against `ticketTransitionSubmitSchema` and the version). */
+  'ticket:transition': (submit: TicketTransitionSubmit, reply: (answer: TicketTransitionAck) => void) => void;
 }
 
 /** What a console hears. */
@@ -269,6 +375,53 @@ export interface ConsoleListens {
   ticket: (event: TicketEventMessage) => void;
 }
 
+/**
+ * A worker's patrol report (`report`): the intake's native body (intake.ts IntakeInput) without `channel` and
+ * `source`; the hub files it as channel `grid_patrol` with `source.workerId` from the worker's token. A body that
+ * names another channel, or another worker, is refused. The idempotency key is the phone's own id for the report (a
+ * UUID), unique per worker: a retry after a lost answer is the same ticket.
+ */
+export type PatrolReport = Omit<IntakeInput, 'channel' | 'source'>;
+
+/**
+ * The most a patrol report may be, as JSON. Every frame on the worker socket is capped at the hub's
+ * maxHttpBufferSize (64 KiB, hub/server/hub-server.ts): the cap holds for every connection, before a token is
+ * checked, and a larger one for 221k phones would let each of them make the hub buffer that much. So a patrol
+ * report carries small inline photos only (thumbnails, together under this limit); a full-size photo goes as a URL
+ * (`photos: [{ url }]`) where the phone uploaded it. A report over this is answered `too-large`; a frame over the
+ * buffer closes the connection, so a phone checks the size before it sends.
+ */
+export const MAX_WORKER_REPORT_BYTES = 60 * 1024;
+
+/** Why the hub refused a patrol report, besides validateIntake's codes. */
+export const WORKER_REPORT_REFUSALS = [
+  /** Over MAX_WORKER_REPORT_BYTES. */
+  'too-large',
+  /** The body named a channel other than grid_patrol. */
+  'channel-not-allowed',
+  /** The body named another worker than the token's. */
+  'worker-mismatch',
+  /** The idempotency key was used for another report of this worker. */
+  'idempotency-conflict',
+  /** The ticket log did not answer: nothing was filed; retry later. */
+  'log-unavailable',
+  /** Too many of this worker's reports are still being filed: retry when one is answered. */
+  'busy',
+] as const;
+export type WorkerReportRefusal = (typeof WORKER_REPORT_REFUSALS)[number];
+
+/** One problem with a patrol report: intake.ts's IntakeError, with the hub's own refusals besides. */
+export interface WorkerReportError {
+  path: string;
+  code: IntakeErrorCode | WorkerReportRefusal;
+  zh: string;
+  en: string;
+}
+
+export type WorkerReportAck =
+  /** Filed (or filed before: `duplicate`, nothing new); `id` the ticket's, `receivedAt` when it was first filed. */
+  { ok: true; id: string; duplicate: boolean; receivedAt: number } | { ok: false; errors: WorkerReportError[] };
+
 /** A worker's phone: what it hears and what it sends. */
 export interface WorkerListens {
   /** `ack` is there only when a sender asked for a Socket.IO acknowledgement (the benchmark's stock baseline). */
@@ -276,4 +429,6 @@ export interface WorkerListens {
 }
 export interface WorkerCalls {
   r: (seq: number, kind: number) => void;
+  /** A patrol report, with an acknowledgement (without one the hub ignores it: the phone must learn the outcome). */
+  report: (body: PatrolReport, reply: (answer: WorkerReportAck) => void) => void;
 }

@@ -21,7 +21,11 @@
  *   `long` are read from either, but strictly (no "" read as 0). Fields the spec has and Gridline does not use
  *   (`api_key`, `jurisdiction_id`, `device_id`, `account_id`, `address_id`) are accepted and ignored here: the server
  *   reads `api_key` to know the client (and so the channel) before this mapping runs.
- * - Status: open while a ticket is being handled, closed from resolved on (CLOSED_STATUS_MIN). A request's
+ * - Status: open while a ticket is being handled (reported, dispatched, accepted, handling, reopened), closed from
+ *   resolved on (resolved, feedback, evaluated: CLOSED_STATUS_MIN). `status_notes` is the latest note an operator
+ *   gave the citizen, else a standard note per status; `agency_responsible` the lead department; `updated_datetime`
+ *   the latest transition. A ticket merged into another case answers that case's status, and its note says so
+ *   (every reporter of a merged case follows the case; their own request id stays theirs). A request's
  *   `description` and `address` are what the citizen wrote and may hold personal data; service_request_ids are
  *   ticket ids, which can be guessed, so the status leaves both out unless the caller says the asker may see them.
  * - Datetimes are W3C/ISO 8601 in Beijing time (+08:00), as the spec asks (a zone is required).
@@ -338,6 +342,11 @@ export interface Open311TicketView {
   agency?: string;
   /** An operator's note for the citizen; a standard note per status when absent. */
   statusNotes?: string;
+  /**
+   * The case this ticket was merged into: `status`, `statusNotes`, `agency` and `updatedAt` are then the case's, and
+   * the note says the request is handled as part of it.
+   */
+  mergedInto?: string;
   /** The citizen's text and address (shown only with `includeReportText`). */
   text?: string;
   address?: string;
@@ -364,6 +373,12 @@ export const OPEN311_STATUS_NOTES: Record<TicketStatus, [string, string]> = {
   reopened: ['已重新办理', 'Reopened and being handled again'],
 };
 
+/** The note of a request merged into a case, before the case's own note: [Chinese, English]. */
+export const open311MergedNote = (caseId: string): [string, string] => [
+  `已并入工单 ${caseId} 合并办理`,
+  `Merged into case ${caseId} and handled with it`,
+];
+
 /** open or closed, as GeoReport has only these two. */
 export function open311Status(status: TicketStatus): 'open' | 'closed' {
   // reopened comes last in TICKET_STATUSES but is open again.
@@ -382,10 +397,15 @@ export function open311Request(ticket: Open311TicketView, options: Open311Reques
   const category = options.categories.find((row) => row.code === ticket.categoryCode);
   const [noteZh, noteEn] = OPEN311_STATUS_NOTES[ticket.status];
   const shown = options.includeReportText === true;
+  let notes = ticket.statusNotes ?? (language === 'en' ? noteEn : noteZh);
+  if (ticket.mergedInto !== undefined) {
+    const [mergedZh, mergedEn] = open311MergedNote(ticket.mergedInto);
+    notes = language === 'en' ? `${mergedEn}. ${notes}` : `${mergedZh}。${notes}`;
+  }
   return {
     service_request_id: String(ticket.id),
     status: open311Status(ticket.status),
-    status_notes: ticket.statusNotes ?? (language === 'en' ? noteEn : noteZh),
+    status_notes: notes,
     service_name: category === undefined ? null : language === 'en' ? category.nameEn : category.name,
     service_code: ticket.categoryCode,
     description: shown ? (ticket.text ?? null) : null,

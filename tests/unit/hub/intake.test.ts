@@ -449,6 +449,57 @@ describe.skipIf(!redisInstalled)('two hubs sharing Redis', () => {
   });
 });
 
+describe('the Open311 status after consoles’ transitions', () => {
+  it('follows the ticket’s latest transition: open or closed, the notes, the department, the time', async () => {
+    const started = await hub({ intakeKeys: KEYS });
+    const desk = await consoleLink(started.url);
+    const posted = await postOpen311(
+      started.url,
+      {
+        api_key: APP_KEY,
+        service_code: CATEGORY,
+        lat: String(INSIDE.lat),
+        long: String(INSIDE.lng),
+        description: '井盖丢失',
+      },
+      { 'Idempotency-Key': 'zhp-status-0001' },
+    );
+    const id = (posted.body as { service_request_id: string }[])[0]!.service_request_id;
+    const status = async (locale = 'zh') =>
+      (await call(`${started.url}/open311/v2/requests/${id}.json?locale=${locale}`)).body as {
+        status: string;
+        status_notes: string;
+        agency_responsible: string | null;
+        updated_datetime: string;
+      }[];
+    let version = 1;
+    const move = async (status: 'dispatched' | 'resolved', extra: { notes?: string; agency?: string } = {}) => {
+      const ack = await desk.socket.emitWithAck('ticket:transition', {
+        id,
+        kind: 'transition',
+        expect: version,
+        transition: { action: { kind: status }, status, console: 'desk-1', ...extra },
+      });
+      if (!ack.ok) throw new Error(ack.error);
+      version = ack.seq;
+      return ack.at;
+    };
+    await move('dispatched', { agency: '二七区城市管理局' });
+    expect((await status('en'))[0]).toMatchObject({
+      status: 'open',
+      status_notes: 'Dispatched to the responsible unit',
+      agency_responsible: '二七区城市管理局',
+    });
+    const at = await move('resolved', { notes: '已更换新井盖' });
+    expect((await status())[0]).toMatchObject({
+      status: 'closed',
+      status_notes: '已更换新井盖',
+      agency_responsible: '二七区城市管理局',
+      updated_datetime: `${new Date((at + 8 * 3600) * 1000).toISOString().slice(0, 19)}+08:00`,
+    });
+  });
+});
+
 /** A POST over node:http, where the test decides the headers and how much body to stream. */
 function rawPost(
   port: number,
