@@ -5,13 +5,23 @@
 import { useCallback, useState } from 'react';
 import { GRID_METRICS, type GridMetricName } from '../../shared/contract';
 
-export const LAYER_KEYS = ['heatmap', 'fill', 'grids', 'workers', 'cameras', 'sensors', 'labels'] as const;
+export const LAYER_KEYS = [
+  'liveTickets',
+  'heatmap',
+  'fill',
+  'grids',
+  'workers',
+  'cameras',
+  'sensors',
+  'labels',
+] as const;
 export type LayerKey = (typeof LAYER_KEYS)[number];
 /** `metric` only for the grid fill: what it colours grids by. */
 export type LayerSetting = { visible: boolean; opacity: number; metric?: GridMetricName };
 export type LayerSettings = Record<LayerKey, LayerSetting>;
 
 export const DEFAULT_LAYER_SETTINGS: LayerSettings = {
+  liveTickets: { visible: true, opacity: 1 },
   heatmap: { visible: true, opacity: 0.75 },
   // Off at first: over the heatmap it would say the same thing twice.
   fill: { visible: false, opacity: 0.85, metric: 'openTickets' },

@@ -35,6 +35,7 @@ import { cameraIconAtlas, createCamerasLayer } from '../../map/layers/cameras/ca
 import { createSensorsLayer } from '../../map/layers/sensors/sensors-layer';
 import { createTicketHeatmapLayer } from '../../map/layers/ticket-heatmap/ticket-heatmap-layer';
 import { createWorkersLayer } from '../../map/layers/workers/workers-layer';
+import { LIVE_TICKETS_LAYER_ID, createLiveTicketsLayer } from '../../map/layers/live-tickets/live-tickets-layer';
 import { MapView, type MapFocus, type MapPick } from '../../map/map-view';
 import { BroadcastPanel } from '../../panels/broadcast/broadcast-panel';
 import { CityImportDialog } from '../../panels/city-import/city-import-dialog';
@@ -61,10 +62,16 @@ import { useSession } from '../session/session-context';
 import { ConfirmationsTray } from '../../panels/confirmations/confirmations-tray';
 import { AuditPanel } from '../../panels/audit/audit-panel';
 import { UsersPanel } from '../../panels/users/users-panel';
+import { TicketsPanel } from '../../panels/tickets/tickets-panel';
+import { KpiDashboard } from '../../panels/kpi/kpi-dashboard';
+import { useLiveTickets } from '../../state/use-live-tickets';
 
 export type ViewRole = 'map';
 
 type OpenCard = { kind: 'grid'; card: GridCardData } | { kind: 'point'; card: PointCardData };
+
+/** How close the map flies to a ticket: its street and neighbours. */
+const TICKET_ZOOM = 15;
 
 export function AppShell({ role }: { role: ViewRole }) {
   const { t, i18n } = useTranslation();
@@ -77,6 +84,9 @@ export function AppShell({ role }: { role: ViewRole }) {
   const [importOpen, setImportOpen] = useState(false);
   const [usersOpen, setUsersOpen] = useState(false);
   const [auditOpen, setAuditOpen] = useState(false);
+  const [ticketsOpen, setTicketsOpen] = useState(false);
+  const [kpiOpen, setKpiOpen] = useState(false);
+  const [ticketId, setTicketId] = useState<number>();
   const { can } = useSession();
   const menuItems: OperatorMenuItem[] = [
     ...(can('users.manage') ? [{ id: 'users', label: t('operator.users'), onSelect: () => setUsersOpen(true) }] : []),
@@ -92,6 +102,7 @@ export function AppShell({ role }: { role: ViewRole }) {
   const [layerSettings, setLayerSetting] = useLayerSettings();
   const tickets = useTicketHeatmap(cityState === 'ready');
   const points = usePointLayers(cityState === 'ready', city.status?.revision ?? 0);
+  const liveTickets = useLiveTickets(cityState === 'ready');
   const [cameraAtlas] = useState(cameraIconAtlas);
 
   // The broadcast desk: while it is open, map clicks add a polygon's corners, set a circle, or pick grids (the target
@@ -142,7 +153,16 @@ export function AppShell({ role }: { role: ViewRole }) {
   }, [broadcastOpen, composer.mode, composer.picks, composer.drawing, pickBoundaries]);
 
   const layers = useMemo(() => {
-    const { heatmap: heat, fill: fillSetting, grids, workers, cameras, sensors, labels } = layerSettings;
+    const {
+      heatmap: heat,
+      fill: fillSetting,
+      grids,
+      workers,
+      cameras,
+      sensors,
+      labels,
+      liveTickets: live,
+    } = layerSettings;
     return [
       ...(fill ? [createGridFillLayer({ ...fill, metric, ...fillSetting })] : []),
       ...(tickets.heatmap
@@ -157,6 +177,7 @@ export function AppShell({ role }: { role: ViewRole }) {
       ...(points.workers ? [createWorkersLayer({ ...points.workers, zoom, ...workers })] : []),
       ...(points.sensors ? [createSensorsLayer({ ...points.sensors, zoom, ...sensors })] : []),
       ...(points.cameras ? [createCamerasLayer({ ...points.cameras, zoom, atlas: cameraAtlas, ...cameras })] : []),
+      ...(liveTickets ? [createLiveTicketsLayer({ points: liveTickets, zoom, ...live })] : []),
       // The city outline on top: its edge is every outer boundary's too.
       ...(outline ? [createCityOutlineLayer({ outline })] : []),
       ...(ackStatus && l1Boundaries ? [createAckFillLayer(gridFillGeometry(l1Boundaries), ackStatus)] : []),
@@ -172,6 +193,7 @@ export function AppShell({ role }: { role: ViewRole }) {
     zoom,
     tickets.heatmap,
     points,
+    liveTickets,
     layerSettings,
     cameraAtlas,
     fill,
@@ -218,6 +240,14 @@ export function AppShell({ role }: { role: ViewRole }) {
     (pick: MapPick) => {
       if (broadcastOpen && deskClick(pick)) return;
       const { lng, lat, zoom, layerId, index } = pick;
+      if (index !== undefined && layerId === LIVE_TICKETS_LAYER_ID && liveTickets) {
+        const id = liveTickets.ids[index];
+        if (id !== undefined) {
+          setTicketId(id);
+          setTicketsOpen(true);
+        }
+        return;
+      }
       if (index !== undefined && (layerId === 'cameras' || layerId === 'sensors')) {
         const id = points[layerId]?.data.ids[index];
         if (id !== undefined) api.map.getPointCard({ layer: layerId, id }).then(showPoint, failed('map.getPointCard'));
@@ -238,7 +268,7 @@ export function AppShell({ role }: { role: ViewRole }) {
         .then((found) => (found === null && level === 'micro' ? api.map.getGridCard({ lng, lat, level: 'L3' }) : found))
         .then(showGrid, failed('map.getGridCard'));
     },
-    [api, points, city.boundaries, showGrid, showPoint, failed, broadcastOpen, deskClick],
+    [api, points, liveTickets, city.boundaries, showGrid, showPoint, failed, broadcastOpen, deskClick],
   );
   const onSearchPick = useCallback(
     (hit: SearchHit) => {
@@ -284,6 +314,17 @@ export function AppShell({ role }: { role: ViewRole }) {
         {cityState === 'ready' && <SearchBox onPick={onSearchPick} />}
         <button type="button" onClick={() => setBroadcastOpen(true)} data-testid="broadcast-open">
           {t('broadcast.open')}
+        </button>
+        <button
+          type="button"
+          aria-pressed={ticketsOpen}
+          onClick={() => setTicketsOpen(!ticketsOpen)}
+          data-testid="open-tickets"
+        >
+          {t('tickets.open')}
+        </button>
+        <button type="button" aria-pressed={kpiOpen} onClick={() => setKpiOpen(!kpiOpen)} data-testid="open-kpi">
+          {t('kpi.open')}
         </button>
         {can('data.import') && (
           <button type="button" onClick={() => setImportOpen(true)} data-testid="import-open">
@@ -347,6 +388,19 @@ export function AppShell({ role }: { role: ViewRole }) {
         )}
         {card?.kind === 'grid' && <GridCard card={card.card} onClose={() => setCard(null)} />}
         {card?.kind === 'point' && <PointCard card={card.card} onClose={() => setCard(null)} />}
+        {ticketsOpen && (
+          <TicketsPanel
+            selectedId={ticketId}
+            onSelect={(row) => {
+              setTicketId(row.id);
+              setFocus({ lng: row.lng, lat: row.lat, zoom: TICKET_ZOOM });
+            }}
+            onDeselect={() => setTicketId(undefined)}
+            onLocate={(lng, lat) => setFocus({ lng, lat, zoom: TICKET_ZOOM })}
+            onClose={() => setTicketsOpen(false)}
+          />
+        )}
+        {kpiOpen && <KpiDashboard onClose={() => setKpiOpen(false)} />}
         {importOpen && <CityImportDialog onClose={() => setImportOpen(false)} />}
         {usersOpen && <UsersPanel onClose={() => setUsersOpen(false)} />}
         {auditOpen && (

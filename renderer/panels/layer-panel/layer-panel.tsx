@@ -13,6 +13,8 @@ import {
 } from '../../map/layers/point-style';
 import { FILL_RAMP, type FillLevel } from '../../map/layers/grid-fill/grid-fill-layer';
 import { HEATMAP_COLORS } from '../../map/layers/ticket-heatmap/ticket-heatmap-layer';
+import { DEADLINE_COLORS } from '../../map/layers/live-tickets/live-tickets-layer';
+import { DEADLINE_STATES, DEADLINE_STATE_LABELS } from '../../../shared/domain/tickets/deadlines';
 import { LAYER_KEYS, type LayerKey, type LayerSetting, type LayerSettings } from '../../state/use-layer-settings';
 
 const css = ([r, g, b]: readonly number[]): string => `rgb(${r}, ${g}, ${b})`;
@@ -84,6 +86,18 @@ export function LayerPanel({ settings, onChange, fillScale }: LayerPanelProps) {
       }
       case 'labels':
         return null;
+      case 'liveTickets':
+        return (
+          <ul>
+            {DEADLINE_STATES.map((state) => (
+              <Swatch
+                key={state}
+                color={DEADLINE_COLORS[state]}
+                label={i18n.language === 'en' ? DEADLINE_STATE_LABELS[state].en : DEADLINE_STATE_LABELS[state].zh}
+              />
+            ))}
+          </ul>
+        );
       case 'grids':
         return (
           <ul>

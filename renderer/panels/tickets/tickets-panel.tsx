@@ -1,0 +1,40 @@
+/**
+ * The ticket desk: the board on the right of the map, the chosen ticket's detail beside it. Choosing a row (or a live
+ * ticket on the map) opens the detail and flies the map there.
+ */
+import { useTranslation } from 'react-i18next';
+import type { TicketRow } from '../../../shared/contract';
+import { TicketBoard } from './ticket-board';
+import { TicketDetail } from './ticket-detail';
+import './tickets-panel.css';
+
+export interface TicketsPanelProps {
+  selectedId: number | undefined;
+  onSelect: (row: TicketRow) => void;
+  onDeselect: () => void;
+  onLocate: (lng: number, lat: number) => void;
+  onClose: () => void;
+}
+
+export function TicketsPanel({ selectedId, onSelect, onDeselect, onLocate, onClose }: TicketsPanelProps) {
+  const { t } = useTranslation();
+  return (
+    <section
+      className={selectedId === undefined ? 'tickets-panel' : 'tickets-panel with-detail'}
+      aria-label={t('tickets.title')}
+      data-testid="tickets-panel"
+    >
+      <div className="board-column">
+        <header>
+          <h2>{t('tickets.title')}</h2>
+          <span className="hint">{t('tickets.subtitle')}</span>
+          <button type="button" onClick={onClose} aria-label={t('tickets.close')} data-testid="tickets-close">
+            ×
+          </button>
+        </header>
+        <TicketBoard selectedId={selectedId} onSelect={onSelect} />
+      </div>
+      {selectedId !== undefined && <TicketDetail id={selectedId} onClose={onDeselect} onLocate={onLocate} />}
+    </section>
+  );
+}
