@@ -42,6 +42,8 @@ export interface MapFocus {
   lng: number;
   lat: number;
   zoom: number;
+  /** Where the place ends up, in pixels right of the map's centre (left when negative): beside a panel, not under it. */
+  offsetX?: number;
 }
 
 /** Benchmarks and kiosk scripts drive the view through this hook, present only when the URL has `?bench`. */
@@ -205,7 +207,10 @@ export function MapView(props: MapViewProps) {
   }, [layers]);
 
   useEffect(() => {
-    if (focus) map.current?.flyTo({ center: [focus.lng, focus.lat], zoom: focus.zoom, essential: true });
+    if (!focus) return;
+    // An offset, not padding: maplibre keeps padding for every later camera move.
+    const offset: [number, number] = [focus.offsetX ?? 0, 0];
+    map.current?.flyTo({ center: [focus.lng, focus.lat], zoom: focus.zoom, offset, essential: true });
   }, [focus]);
 
   return <div ref={container} className="map-view" role="region" aria-label={label} data-testid="map" />;

@@ -72,6 +72,16 @@ type OpenCard = { kind: 'grid'; card: GridCardData } | { kind: 'point'; card: Po
 
 /** How close the map flies to a ticket: its street and neighbours. */
 const TICKET_ZOOM = 15;
+/**
+ * Where a ticket is shown: between the layer panel (left) and the ticket desk (board and detail, anchored 60 px from
+ * the right edge, as wide as tickets-panel.css allows), not under the desk.
+ */
+function ticketFocus(lng: number, lat: number): MapFocus {
+  const width = window.innerWidth;
+  const deskLeft = width - 60 - Math.min(1080, width - 120);
+  const target = Math.max((210 + deskLeft) / 2, width / 4);
+  return { lng, lat, zoom: TICKET_ZOOM, offsetX: Math.round(target - width / 2) };
+}
 
 export function AppShell({ role }: { role: ViewRole }) {
   const { t, i18n } = useTranslation();
@@ -393,10 +403,10 @@ export function AppShell({ role }: { role: ViewRole }) {
             selectedId={ticketId}
             onSelect={(row) => {
               setTicketId(row.id);
-              setFocus({ lng: row.lng, lat: row.lat, zoom: TICKET_ZOOM });
+              setFocus(ticketFocus(row.lng, row.lat));
             }}
             onDeselect={() => setTicketId(undefined)}
-            onLocate={(lng, lat) => setFocus({ lng, lat, zoom: TICKET_ZOOM })}
+            onLocate={(lng, lat) => setFocus(ticketFocus(lng, lat))}
             onClose={() => setTicketsOpen(false)}
           />
         )}

@@ -21,7 +21,7 @@ import { LIVE_REFETCH_MS } from '../../state/throttle';
 import { useNow } from '../../state/use-clock';
 import { useTicketsChanged } from '../../state/use-tickets-changed';
 import { errorText } from '../users/users-errors';
-import { bilingual, formatTimeLeft, groupCode, secondsLeftAt } from './ticket-format';
+import { bilingual, formatClock, groupCode, secondsLeftAt } from './ticket-format';
 
 export const BOARD_PAGE = 50;
 /** How long a case that just came in stays highlighted. */
@@ -347,7 +347,7 @@ export function TicketBoard({ selectedId, onSelect }: TicketBoardProps) {
                   <span className={`deadline deadline-${row.deadline}`}>
                     {bilingual(DEADLINE_STATE_LABELS[row.deadline], language)}
                   </span>
-                  <span className={left < 0 ? 'left overdue' : 'left'}>{formatTimeLeft(left, t)}</span>
+                  <span className={left < 0 ? 'left overdue' : 'left'}>{formatClock(row.status, left, t)}</span>
                   <span className="category" title={row.category.code}>
                     {language === 'en' ? row.category.nameEn : row.category.name}
                   </span>
@@ -356,14 +356,21 @@ export function TicketBoard({ selectedId, onSelect }: TicketBoardProps) {
                   {row.joint && <span className="marker joint">{t('tickets.markers.joint')}</span>}
                   {row.escalated && <span className="marker escalated">{t('tickets.markers.escalated')}</span>}
                   {row.mergedInto !== null && (
-                    <span className="marker merged">{t('tickets.markers.merged', { id: row.mergedInto })}</span>
+                    <span className="marker merged">
+                      {t('tickets.markers.merged', {
+                        id: board.rows.find((other) => other.id === row.mergedInto)?.hubId ?? `#${row.mergedInto}`,
+                      })}
+                    </span>
                   )}
                 </span>
                 <span className="line meta">
                   <span>
                     {row.grid.name} · {row.county}
                   </span>
-                  <span>{row.department ?? t('tickets.noDepartment')}</span>
+                  {/* The history does not record its department: nothing to say rather than "not dispatched". */}
+                  {(row.department !== null || row.hubId !== null) && (
+                    <span>{row.department ?? t('tickets.noDepartment')}</span>
+                  )}
                   <span>{channelName(row.channel)}</span>
                   <span className="time">{time.format(row.reportedAt * 1000)}</span>
                   <span className="code">{row.hubId ?? `#${row.id}`}</span>
@@ -371,7 +378,9 @@ export function TicketBoard({ selectedId, onSelect }: TicketBoardProps) {
                 {row.excerpt !== null && <span className="line excerpt">{row.excerpt}</span>}
                 {row.duplicateOf !== null && (
                   <span className="line duplicate" data-testid="ticket-duplicate">
-                    {t('tickets.duplicateOf', { id: row.duplicateOf })}
+                    {t('tickets.duplicateOf', {
+                      id: board.rows.find((other) => other.id === row.duplicateOf)?.hubId ?? `#${row.duplicateOf}`,
+                    })}
                   </span>
                 )}
               </button>

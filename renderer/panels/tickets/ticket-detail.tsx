@@ -21,7 +21,7 @@ import { useNow } from '../../state/use-clock';
 import { useTicketsChanged } from '../../state/use-tickets-changed';
 import { errorText } from '../users/users-errors';
 import { TicketActions } from './ticket-actions';
-import { bilingual, formatDuration, formatTimeLeft, secondsLeftAt } from './ticket-format';
+import { bilingual, formatClock, formatDuration, secondsLeftAt } from './ticket-format';
 
 type Photo = TicketDetailData['photos'][number];
 
@@ -228,7 +228,7 @@ export function TicketDetail({ id, onClose, onLocate }: TicketDetailProps) {
         <dt>{t('tickets.detail.priority')}</dt>
         <dd>{priority ? bilingual(priority, language) : detail.priority}</dd>
         <dt>{t('tickets.detail.department')}</dt>
-        <dd>{ticket.department ?? t('tickets.noDepartment')}</dd>
+        <dd>{ticket.department ?? (ticket.hubId === null ? '—' : t('tickets.noDepartment'))}</dd>
         <dt>{t('tickets.detail.reported')}</dt>
         <dd>{at(ticket.reportedAt)}</dd>
         {detail.satisfaction !== null && (
@@ -248,7 +248,7 @@ export function TicketDetail({ id, onClose, onLocate }: TicketDetailProps) {
       <section aria-label={t('tickets.detail.clock')} className="clock" data-testid="ticket-clock">
         <h4>{t('tickets.detail.clock')}</h4>
         <p className={left < 0 ? 'left overdue' : 'left'} data-testid="ticket-time-left">
-          {formatTimeLeft(left, t)}
+          {formatClock(ticket.status, left, t)}
         </p>
         <dl className="facts">
           <dt>{t('tickets.detail.deadline')}</dt>
@@ -342,7 +342,7 @@ export function TicketDetail({ id, onClose, onLocate }: TicketDetailProps) {
             ))}
           </ul>
         ) : (
-          <p className="hint">{t('tickets.noDepartment')}</p>
+          <p className="hint">{ticket.hubId === null ? t('tickets.detail.noParties') : t('tickets.noDepartment')}</p>
         )}
         {detail.cross.joint && (
           <p className="cross" data-testid="ticket-cross">

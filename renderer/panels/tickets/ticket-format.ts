@@ -50,6 +50,17 @@ export function formatTimeLeft(secondsLeft: number, t: Translate): string {
 }
 
 /**
+ * How a ticket's clock reads in words: time left or overdue while it is open; once closed, the clock stopped at the
+ * closing, so whether it closed in time (“按期办结”) or how late (“超期 2天办结”).
+ */
+export function formatClock(status: TicketRow['status'], secondsLeft: number, t: Translate): string {
+  if (OPEN_STATUSES.includes(status)) return formatTimeLeft(secondsLeft, t);
+  return secondsLeft >= 0
+    ? t('tickets.time.closedInTime')
+    : t('tickets.time.closedLate', { duration: formatDuration(secondsLeft, t) });
+}
+
+/**
  * The seconds left on a row's clock at `nowSeconds`, from what the board read at `readAt`: an open ticket's clock
  * keeps running between refetches; a closed one's stopped at its closing.
  */

@@ -6,6 +6,7 @@ import {
   DAY,
   HOUR,
   durationWords,
+  formatClock,
   formatTimeLeft,
   groupCode,
   secondsLeftAt,
@@ -51,6 +52,18 @@ describe('formatTimeLeft', () => {
   it('and in English', () => {
     expect(formatTimeLeft(3 * HOUR + 12 * 60, english)).toBe('3 h 12 min left');
     expect(formatTimeLeft(-(2 * DAY), english)).toBe('2 d overdue');
+  });
+});
+
+describe('formatClock', () => {
+  it('reads an open ticket as time left or overdue', () => {
+    expect(formatClock('handling', -(2 * DAY), zh)).toBe('超期 2天');
+  });
+
+  it('reads a closed ticket as closed in time or how late', () => {
+    expect(formatClock('evaluated', 3600, zh)).toBe('按期办结');
+    expect(formatClock('resolved', -(3 * HOUR + 5 * 60), zh)).toBe('超期 3小时5分 办结');
+    expect(formatClock('feedback', -(2 * DAY), english)).toBe('closed 2 d late');
   });
 });
 
