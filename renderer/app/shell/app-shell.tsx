@@ -97,6 +97,8 @@ export function AppShell({ role }: { role: ViewRole }) {
   const [ticketsOpen, setTicketsOpen] = useState(false);
   const [kpiOpen, setKpiOpen] = useState(false);
   const [ticketId, setTicketId] = useState<number>();
+  /** Which of the two desks is on top where they overlap (narrow screens): the one opened or touched last. */
+  const [front, setFront] = useState<'tickets' | 'kpi'>('tickets');
   const { can } = useSession();
   const menuItems: OperatorMenuItem[] = [
     ...(can('users.manage') ? [{ id: 'users', label: t('operator.users'), onSelect: () => setUsersOpen(true) }] : []),
@@ -255,6 +257,7 @@ export function AppShell({ role }: { role: ViewRole }) {
         if (id !== undefined) {
           setTicketId(id);
           setTicketsOpen(true);
+          setFront('tickets');
         }
         return;
       }
@@ -328,12 +331,23 @@ export function AppShell({ role }: { role: ViewRole }) {
         <button
           type="button"
           aria-pressed={ticketsOpen}
-          onClick={() => setTicketsOpen(!ticketsOpen)}
+          onClick={() => {
+            setTicketsOpen(!ticketsOpen);
+            setFront('tickets');
+          }}
           data-testid="open-tickets"
         >
           {t('tickets.open')}
         </button>
-        <button type="button" aria-pressed={kpiOpen} onClick={() => setKpiOpen(!kpiOpen)} data-testid="open-kpi">
+        <button
+          type="button"
+          aria-pressed={kpiOpen}
+          onClick={() => {
+            setKpiOpen(!kpiOpen);
+            setFront('kpi');
+          }}
+          data-testid="open-kpi"
+        >
           {t('kpi.open')}
         </button>
         {can('data.import') && (
@@ -408,9 +422,13 @@ export function AppShell({ role }: { role: ViewRole }) {
             onDeselect={() => setTicketId(undefined)}
             onLocate={(lng, lat) => setFocus(ticketFocus(lng, lat))}
             onClose={() => setTicketsOpen(false)}
+            raised={front === 'tickets'}
+            onRaise={() => setFront('tickets')}
           />
         )}
-        {kpiOpen && <KpiDashboard onClose={() => setKpiOpen(false)} />}
+        {kpiOpen && (
+          <KpiDashboard onClose={() => setKpiOpen(false)} raised={front === 'kpi'} onRaise={() => setFront('kpi')} />
+        )}
         {importOpen && <CityImportDialog onClose={() => setImportOpen(false)} />}
         {usersOpen && <UsersPanel onClose={() => setUsersOpen(false)} />}
         {auditOpen && (

@@ -28,9 +28,12 @@ const GROUPS: readonly GroupBy[] = ['county', 'channel', 'category'];
 
 export interface KpiDashboardProps {
   onClose: () => void;
+  /** Over the other panels (it was opened or touched last); `onRaise` asks for it. */
+  raised?: boolean;
+  onRaise?: () => void;
 }
 
-export function KpiDashboard({ onClose }: KpiDashboardProps) {
+export function KpiDashboard({ onClose, raised = false, onRaise }: KpiDashboardProps) {
   const { t, i18n } = useTranslation();
   const language = i18n.language;
   const english = language === 'en';
@@ -106,7 +109,13 @@ export function KpiDashboard({ onClose }: KpiDashboardProps) {
     t('kpi.overdueParts', { open: count(figures.overdueOpen), late: count(figures.closedLate) });
 
   return (
-    <section className="kpi-dashboard" aria-label={t('kpi.title')} data-testid="kpi-dashboard">
+    <section
+      className={raised ? 'kpi-dashboard raised' : 'kpi-dashboard'}
+      aria-label={t('kpi.title')}
+      onPointerDownCapture={onRaise}
+      onFocusCapture={onRaise}
+      data-testid="kpi-dashboard"
+    >
       <header>
         <h2>{t('kpi.title')}</h2>
         {answer && (

@@ -191,7 +191,13 @@ export function TicketActions({ detail, onDetail }: TicketActionsProps) {
               )}
               {!rerouteOptions && <p className="hint">{t('tickets.loading')}</p>}
               {rerouteOptions?.value?.current && (
-                <p className="hint">{t('tickets.form.current', { name: rerouteOptions.value.current })}</p>
+                <p className="hint">
+                  {t('tickets.form.current', {
+                    name:
+                      rerouteOptions.value.departments.find((entry) => entry.code === rerouteOptions.value?.current)
+                        ?.name ?? rerouteOptions.value.current,
+                  })}
+                </p>
               )}
             </>
           )}

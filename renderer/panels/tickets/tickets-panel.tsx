@@ -14,13 +14,26 @@ export interface TicketsPanelProps {
   onDeselect: () => void;
   onLocate: (lng: number, lat: number) => void;
   onClose: () => void;
+  /** Over the other panels (it was opened or touched last); `onRaise` asks for it. */
+  raised?: boolean;
+  onRaise?: () => void;
 }
 
-export function TicketsPanel({ selectedId, onSelect, onDeselect, onLocate, onClose }: TicketsPanelProps) {
+export function TicketsPanel({
+  selectedId,
+  onSelect,
+  onDeselect,
+  onLocate,
+  onClose,
+  raised = false,
+  onRaise,
+}: TicketsPanelProps) {
   const { t } = useTranslation();
   return (
     <section
-      className={selectedId === undefined ? 'tickets-panel' : 'tickets-panel with-detail'}
+      className={`tickets-panel${selectedId === undefined ? '' : ' with-detail'}${raised ? ' raised' : ''}`}
+      onPointerDownCapture={onRaise}
+      onFocusCapture={onRaise}
       aria-label={t('tickets.title')}
       data-testid="tickets-panel"
     >
