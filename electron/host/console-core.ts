@@ -62,6 +62,8 @@ export interface ConsoleCoreOptions {
   duplicates?: DuplicatePolicy;
   /** How often the deadline watcher escalates overdue live tickets (ms; default a minute, 0 off). */
   deadlineWatchMs?: number;
+  /** The tickets' clock (epoch ms; deadlines, the KPIs' "today"): tests move it. */
+  now?: () => number;
 }
 
 export interface ConsoleCore {
@@ -148,7 +150,9 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       return readTaxonomy().departmentKinds;
     },
   });
-  const kpi = new KpiService(store, () => bootstrap.getStatus().state === 'ready');
+  const ticketClock = options.now ?? Date.now;
+  const nowSeconds = (): number => Math.floor(ticketClock() / 1000);
+  const kpi = new KpiService(store, () => bootstrap.getStatus().state === 'ready', nowSeconds);
   const consoleName = `console@${hostname()}`;
   const desk: TicketDesk = new TicketDesk({
     store,
@@ -156,6 +160,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     categoryRows: () => readTaxonomy().categoryRows,
     ...(link ? { link } : {}),
     consoleName,
+    now: nowSeconds,
     kpi,
     tickets,
     emit: (changed) => events.emit('tickets.changed', changed),
@@ -166,6 +171,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   });
   void bootstrap.settled.then(() => {
     if (bootstrap.getStatus().state !== 'ready') return;
+    desk.warm();
     kpi.warmUp().catch((error: unknown) => log.warn('tickets.kpi-load-failed', { error: String(error) }));
   });
   const deskOperator = (

@@ -132,6 +132,13 @@ export class TicketDesk {
     }
   }
 
+  /** Builds the router's tables, the suggester's index and the open cases ahead of the first report. */
+  warm(): void {
+    this.options.router.warm();
+    this.suggester ??= createCategorySuggester(this.options.categoryRows());
+    this.loadDuplicates();
+  }
+
   /** An event of the hub's ticket stream, as received. */
   receive(raw: unknown): void {
     this.loadDuplicates();

@@ -1,0 +1,334 @@
+/**
+ * The live ticket loop end to end below the browser: a real hub (its HTTP intake, its ticket stream), two console
+ * cores on the same small city connected to it, operators signed in through the contract. A report posted over HTTP
+ * is dispatched with its reason on both consoles, walked through its lifecycle by an authorised operator (and refused
+ * to others, on the audit trail), moves the KPIs, duplicates are suggested and merged, two consoles acting at once
+ * resolve to one, and the deadline watcher escalates at a controllable clock.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConsoleCore, type ConsoleCore } from '../../../../../../electron/host/console-core';
+import type { CallContext } from '../../../../../../electron/host/dispatcher';
+import { openStore, type Store } from '../../../../../../electron/services/store/store';
+import { startHub, type Hub } from '../../../../../../hub/server/hub-server';
+import type { InvokeName, InvokeOutput } from '../../../../../../shared/contract';
+import { operatorClient, TEST_SCRYPT } from '../../../host/console-operators';
+
+const resourcesDir = join(import.meta.dirname, '..', '..', '..', '..', '..', '..', 'resources');
+const INTAKE_KEY = 'hotline-key-for-the-ticket-loop';
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+let clockMs = Date.now();
+const now = (): number => clockMs;
+
+let hub: Hub;
+let consoles: ConsoleCore[] = [];
+let store: Store;
+let commander: CallContext & { username: string };
+let secondCommander: CallContext & { username: string };
+let viewer: CallContext & { username: string };
+let otherDistrict: CallContext & { username: string };
+let keyCounter = 0;
+
+async function call<N extends InvokeName>(
+  core: ConsoleCore,
+  name: N,
+  input: unknown,
+  context: CallContext,
+): Promise<InvokeOutput<N>> {
+  const result = await core.dispatch(name, input, context);
+  if (!result.ok) throw new Error(`${name} refused: ${result.error.code} ${result.error.message}`);
+  return result.output as InvokeOutput<N>;
+}
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 3000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A point well inside a micro-grid of the small city, `east` metres off its centroid. */
+function pointInCity(offset = 0, east = 0): { lng: number; lat: number } {
+  const row = store
+    .reader()
+    .prepare(
+      "SELECT centroid_lon AS lng, centroid_lat AS lat FROM grids WHERE level = 'micro' ORDER BY id LIMIT 1 OFFSET ?",
+    )
+    .get(offset) as { lng: number; lat: number };
+  return { lng: row.lng + east / (111_320 * Math.cos((row.lat * Math.PI) / 180)), lat: row.lat };
+}
+
+async function post(body: Record<string, unknown>): Promise<{ status: number; json: { id?: string } }> {
+  const response = await fetch(`${hub.url}/intake/v1/reports`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${INTAKE_KEY}` },
+    body: JSON.stringify({ idempotencyKey: `loop-${Date.now()}-${keyCounter++}`, ...body }),
+  });
+  return { status: response.status, json: (await response.json()) as { id?: string } };
+}
+
+/** Posts a report and waits until `core` holds it dispatched; its row id. */
+async function reportAndDispatch(core: ConsoleCore, text: string, at = pointInCity()): Promise<number> {
+  const posted = await post({ text, location: { lng: at.lng, lat: at.lat } });
+  expect(posted.status).toBe(201);
+  return until(`ticket ${posted.json.id} dispatched`, async () => {
+    const board = await call(
+      core,
+      'tickets.list',
+      { liveOnly: true, statuses: ['dispatched'], sort: 'newest' },
+      commander,
+    );
+    return board.rows.find((row) => row.hubId === posted.json.id)?.id;
+  });
+}
+
+beforeAll(async () => {
+  hub = await startHub({
+    port: 0,
+    hubId: 'loop-hub',
+    workerSecret: 'worker-secret-for-the-loop',
+    consoleSecret: 'console-secret-for-the-loop',
+    dataDir: mkdtempSync(join(tmpdir(), 'gridline-loop-hub-')),
+    intakeKeys: { [INTAKE_KEY]: 'hotline_12345' },
+    log: () => {},
+  });
+  for (let i = 0; i < 2; i++) {
+    const dataDir = mkdtempSync(join(tmpdir(), `gridline-loop-console-${i}-`));
+    const core = createConsoleCore({
+      dataDir,
+      resourcesDir,
+      host: 'web',
+      version: 'test',
+      log: quiet,
+      cityScale: 'small',
+      hub: { url: hub.url, consoleSecret: 'console-secret-for-the-loop' },
+      scrypt: TEST_SCRYPT,
+      deadlineWatchMs: 200,
+      now,
+    });
+    consoles.push(core);
+    expect(await core.cityReady).toBe(true);
+    if (i === 0) store = openStore(dataDir);
+  }
+  const [first, second] = consoles as [ConsoleCore, ConsoleCore];
+  commander = await operatorClient(first, 'city_commander');
+  viewer = await operatorClient(first, 'viewer');
+  const county = store.reader().prepare('SELECT code FROM counties ORDER BY id DESC LIMIT 1').pluck().get() as string;
+  otherDistrict = await operatorClient(first, 'district_commander', { kind: 'county', code: county });
+  secondCommander = await operatorClient(second, 'city_commander');
+  for (const [core, context] of [
+    [first, commander],
+    [second, secondCommander],
+  ] as const) {
+    await until('hub connected', async () => {
+      const status = await core.dispatch('hub.getStatus', {}, context);
+      return status.ok && (status.output as { state: string }).state === 'connected' ? true : undefined;
+    });
+  }
+}, 120_000);
+
+afterAll(async () => {
+  store?.close();
+  for (const core of consoles) await core.close();
+  consoles = [];
+  await hub?.close();
+});
+
+describe('the live ticket loop', () => {
+  it('dispatches a posted report on every console, with its reason and suggestion', async () => {
+    const [first, second] = consoles as [ConsoleCore, ConsoleCore];
+    const id = await reportAndDispatch(first, '人行道上有商贩占道经营，摆摊堵住了盲道');
+    const detail = await call(first, 'tickets.get', { id }, commander);
+    expect(detail.ticket.status).toBe('dispatched');
+    expect(detail.categorySource).toBe('suggested');
+    expect(detail.suggestion![0]!.words.length).toBeGreaterThan(0);
+    expect(detail.route?.zh).toContain('→');
+    expect(detail.route?.steps.length).toBeGreaterThan(2);
+    expect(detail.ticket.department).toBeTruthy();
+    expect(detail.timeline.map((entry) => entry.action)).toEqual(['report', 'dispatch']);
+    expect(detail.actions).toContain('accept');
+    // The second console holds the same ticket, dispatched the same way (the hub's version check let one proposal in).
+    const hubId = detail.ticket.hubId;
+    const mirrored = await until('the second console', async () => {
+      const board = await call(second, 'tickets.list', { liveOnly: true, sort: 'newest' }, secondCommander);
+      return board.rows.find((row) => row.hubId === hubId && row.status === 'dispatched');
+    });
+    expect(mirrored.department).toBe(detail.ticket.department);
+    expect(mirrored.category.code).toBe(detail.ticket.category.code);
+  });
+
+  it('walks the lifecycle for an authorised operator; the evaluation moves the KPIs and the Open311 status', async () => {
+    const [first] = consoles as [ConsoleCore];
+    const id = await reportAndDispatch(first, '小区门口路灯不亮，晚上很黑', pointInCity(7));
+    const before = await call(first, 'tickets.kpi', { range: 'today', groupBy: null }, commander);
+
+    await call(first, 'tickets.handle', { id, action: 'accept' }, commander);
+    await call(first, 'tickets.handle', { id, action: 'start-handling', note: '已派维修班组' }, commander);
+    await call(first, 'tickets.close', { id, action: 'resolve', result: '已更换灯泡，恢复照明' }, commander);
+    await call(first, 'tickets.close', { id, action: 'feedback', note: '电话告知市民' }, commander);
+    const evaluated = await call(first, 'tickets.close', { id, action: 'evaluate', satisfaction: 5 }, commander);
+    expect(evaluated.ticket.status).toBe('evaluated');
+    expect(evaluated.satisfaction).toBe(5);
+    expect(evaluated.timeline.map((entry) => entry.action)).toEqual([
+      'report',
+      'dispatch',
+      'accept',
+      'start-handling',
+      'resolve',
+      'feedback',
+      'evaluate',
+    ]);
+    expect(evaluated.timeline.at(-1)!.actor).toBe(commander.username);
+
+    const after = await call(first, 'tickets.kpi', { range: 'today', groupBy: null }, commander);
+    expect(after.totals.evaluated).toBe(before.totals.evaluated + 1);
+    expect(after.totals.satisfied).toBe(before.totals.satisfied + 1);
+    expect(after.totals.handled).toBe(before.totals.handled + 1);
+
+    const hubId = evaluated.ticket.hubId!;
+    const status = (await (await fetch(`${hub.url}/open311/v2/requests/${hubId}.json`)).json()) as {
+      status: string;
+      status_notes: string;
+    }[];
+    expect(status[0]!.status).toBe('closed');
+  });
+
+  it('refuses viewers, operators outside the ticket’s area and wrong steps — and audits the refusals', async () => {
+    const [first] = consoles as [ConsoleCore];
+    const id = await reportAndDispatch(first, '井盖破损，存在安全隐患', pointInCity(3));
+    const byViewer = await first.dispatch('tickets.handle', { id, action: 'accept' }, viewer);
+    expect(byViewer.ok ? 'ok' : byViewer.error.code).toBe('forbidden');
+    const detail = await call(first, 'tickets.get', { id }, commander);
+    const ticketCounty = store
+      .reader()
+      .prepare(
+        'SELECT c.code FROM tickets t JOIN grids g ON g.id = t.grid_id JOIN counties c ON c.id = g.county_id WHERE t.id = ?',
+      )
+      .pluck()
+      .get(id) as string;
+    const otherCounty = store.reader().prepare('SELECT code FROM counties ORDER BY id DESC LIMIT 1').pluck().get();
+    if (ticketCounty !== otherCounty) {
+      const outside = await first.dispatch('tickets.handle', { id, action: 'accept' }, otherDistrict);
+      expect(outside.ok ? 'ok' : outside.error.code).toBe('forbidden');
+    }
+    // Resolving a ticket nobody accepted: the lifecycle says no, with the reason.
+    const early = await first.dispatch('tickets.close', { id, action: 'resolve', result: '已处理' }, commander);
+    expect(early.ok ? 'ok' : early.error.code).toBe('refused');
+    expect(early.ok ? '' : early.error.message).toContain('Cannot resolve');
+    expect((await call(first, 'tickets.get', { id }, commander)).ticket.status).toBe(detail.ticket.status);
+    const refusals = store
+      .reader()
+      .prepare("SELECT count(*) FROM audit_log WHERE action = 'tickets.handle' AND result = 'refused' AND actor = ?")
+      .pluck()
+      .get(viewer.username) as number;
+    expect(refusals).toBeGreaterThan(0);
+    // The history is read-only.
+    const history = store
+      .reader()
+      .prepare('SELECT id FROM tickets WHERE status = 1 ORDER BY id LIMIT 1')
+      .pluck()
+      .get() as number | undefined;
+    if (history !== undefined) {
+      const read = await call(first, 'tickets.get', { id: history }, commander);
+      expect(read.actions).toEqual([]);
+      expect(read.readOnlyReason).toContain('read-only');
+    }
+  });
+
+  it('suggests a merge for the same event reported twice nearby, and the merged reporter follows the case', async () => {
+    const [first] = consoles as [ConsoleCore];
+    const text = '路边垃圾桶满溢，垃圾散落一地无人清理';
+    const caseId = await reportAndDispatch(first, text, pointInCity(11));
+    const duplicateId = await reportAndDispatch(first, `${text}，气味很大`, pointInCity(11, 20));
+    const farId = await reportAndDispatch(first, text, pointInCity(11, 400));
+    const duplicate = await call(first, 'tickets.get', { id: duplicateId }, commander);
+    expect(duplicate.ticket.duplicateOf).toBe(caseId);
+    expect(duplicate.mergeCandidates.map((candidate) => candidate.id)).toContain(caseId);
+    expect(duplicate.mergeCandidates.map((candidate) => candidate.id)).not.toContain(farId);
+    expect(duplicate.actions).toContain('merge');
+
+    const merged = await call(first, 'tickets.merge', { id: duplicateId, into: caseId }, commander);
+    expect(merged.merged.map((entry) => entry.id)).toContain(duplicateId);
+    await call(first, 'tickets.handle', { id: caseId, action: 'accept' }, commander);
+    const follower = await call(first, 'tickets.get', { id: duplicateId }, commander);
+    expect(follower.ticket.mergedInto).toBe(caseId);
+    expect(follower.ticket.status).toBe('accepted');
+    expect(follower.actions).toEqual([]);
+    const refused = await first.dispatch('tickets.handle', { id: duplicateId, action: 'start-handling' }, commander);
+    expect(refused.ok ? 'ok' : refused.error.message).toContain('Merged into another case');
+    const status = (await (await fetch(`${hub.url}/open311/v2/requests/${duplicate.ticket.hubId}.json`)).json()) as {
+      status_notes: string;
+    }[];
+    expect(status[0]!.status_notes).toContain(merged.ticket.hubId);
+  });
+
+  it('lets exactly one of two consoles accepting the same ticket at once win; the other is told', async () => {
+    const [first, second] = consoles as [ConsoleCore, ConsoleCore];
+    const id = await reportAndDispatch(first, '楼道堆放杂物，堵塞消防通道', pointInCity(19));
+    const hubId = (await call(first, 'tickets.get', { id }, commander)).ticket.hubId;
+    const secondId = await until('the second console', async () => {
+      const board = await call(second, 'tickets.list', { liveOnly: true, statuses: ['dispatched'] }, secondCommander);
+      return board.rows.find((row) => row.hubId === hubId)?.id;
+    });
+    const [a, b] = await Promise.all([
+      first.dispatch('tickets.handle', { id, action: 'accept' }, commander),
+      second.dispatch('tickets.handle', { id: secondId, action: 'accept' }, secondCommander),
+    ]);
+    const outcomes = [a, b].map((result) => (result.ok ? 'ok' : result.error.message));
+    expect(outcomes.filter((outcome) => outcome === 'ok')).toHaveLength(1);
+    expect(outcomes.find((outcome) => outcome !== 'ok')).toContain('Another console acted on this ticket first');
+    const timeline = (await call(first, 'tickets.get', { id }, commander)).timeline;
+    expect(timeline.filter((entry) => entry.action === 'accept')).toHaveLength(1);
+  });
+
+  it('escalates a ticket overdue past its grace to supervision, once, at a controllable clock', async () => {
+    const [first] = consoles as [ConsoleCore];
+    const id = await reportAndDispatch(first, '燃气管道泄漏，闻到很浓的燃气味', pointInCity(23));
+    const detail = await call(first, 'tickets.get', { id }, commander);
+    expect(detail.clock.state).toBe('on-time');
+    const started = clockMs;
+    try {
+      clockMs = detail.clock.deadlineAt * 1000 - 1000;
+      expect((await call(first, 'tickets.get', { id }, commander)).clock.state).toBe('warning');
+      clockMs = detail.clock.deadlineAt * 1000 + 1000;
+      expect((await call(first, 'tickets.get', { id }, commander)).clock.state).toBe('overdue');
+      clockMs = (detail.clock.escalateAfter + 1) * 1000;
+      // The watchers of both consoles look every 200 ms; the hub's version check lets one escalation in.
+      const escalated = await until('escalation', async () => {
+        const now = await call(first, 'tickets.get', { id }, commander);
+        return now.ticket.escalated ? now : undefined;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(escalated.clock.state).toBe('escalated');
+      const settled = await call(first, 'tickets.get', { id }, commander);
+      expect(settled.timeline.filter((entry) => entry.action === 'escalate')).toHaveLength(1);
+      expect(escalated.timeline.at(-1)!.actor).toContain('Deadline watcher');
+    } finally {
+      clockMs = started;
+    }
+  });
+
+  it('rejects bad payloads at the intake without creating tickets', async () => {
+    const [first] = consoles as [ConsoleCore];
+    const before = (
+      await call(first, 'tickets.list', { liveOnly: true, statuses: ['reported', 'dispatched'] }, commander)
+    ).total;
+    const noLocation = await post({ text: '没有位置' });
+    expect(noLocation.status).toBe(400);
+    const outside = await post({ text: '在城外', location: { lng: 116.4, lat: 39.9 } });
+    expect(outside.status).toBe(400);
+    const markup = await reportAndDispatch(first, "<script>alert(1)</script>'; DROP TABLE tickets; --");
+    const stored = await call(first, 'tickets.get', { id: markup }, commander);
+    expect(stored.text).toBe("<script>alert(1)</script>'; DROP TABLE tickets; --");
+    const after = (
+      await call(first, 'tickets.list', { liveOnly: true, statuses: ['reported', 'dispatched'] }, commander)
+    ).total;
+    expect(after).toBe(before + 1);
+  });
+});
