@@ -8,7 +8,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signWorkerToken } from '../../../../../../hub/server/worker-token';
+import type { WorkerReportAck } from '../../../../../../shared/protocol/hub-protocol';
 import { createConsoleCore, type ConsoleCore } from '../../../../../../electron/host/console-core';
 import type { CallContext } from '../../../../../../electron/host/dispatcher';
 import { openStore, type Store } from '../../../../../../electron/services/store/store';
@@ -63,6 +66,12 @@ function pointInCity(offset = 0, east = 0): { lng: number; lat: number } {
     .get(offset) as { lng: number; lat: number };
   return { lng: row.lng + east / (111_320 * Math.cos((row.lat * Math.PI) / 180)), lat: row.lat };
 }
+
+/** A 1×1 PNG, as bytes. */
+const PNG_BYTES = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 async function post(body: Record<string, unknown>): Promise<{ status: number; json: { id?: string } }> {
   const response = await fetch(`${hub.url}/intake/v1/reports`, {
@@ -311,6 +320,91 @@ describe('the live ticket loop', () => {
       expect(escalated.timeline.at(-1)!.actor).toContain('Deadline watcher');
     } finally {
       clockMs = started;
+    }
+  });
+
+  it('re-routes by hand with the reason, and the rule it made routes the next such report', async () => {
+    const [first] = consoles as [ConsoleCore];
+    const at = pointInCity(29);
+    const id = await reportAndDispatch(first, '小区门口有人占道摆摊，堵住了人行道', at);
+    const before = await call(first, 'tickets.get', { id }, commander);
+    const options = await call(first, 'tickets.rerouteOptions', { id }, commander);
+    expect(options.current).toBeTruthy();
+    expect(options.scopes[0]!.kind).toBe('grid');
+    const target = options.departments.find((department) => department.code !== options.current)!;
+    const rerouted = await call(
+      first,
+      'tickets.reroute',
+      {
+        id,
+        departmentCode: target.code,
+        reason: '属该单位职责范围',
+        rule: { kind: options.scopes[0]!.kind, code: options.scopes[0]!.code },
+      },
+      commander,
+    );
+    expect(rerouted.ticket.department).toBe(target.name);
+    expect(rerouted.route?.zh).toContain('人工改派');
+    expect(rerouted.parties.find((party) => party.role === 'lead')?.department).toBe(target.code);
+    expect(rerouted.timeline.at(-1)!.action).toBe('reroute');
+    // The next report of that category in that grid goes where the rule says, and says why.
+    const next = await reportAndDispatch(first, '小区门口有人占道摆摊，堵住了人行道', at);
+    const routed = await call(first, 'tickets.get', { id: next }, commander);
+    expect(routed.ticket.category.code).toBe(before.ticket.category.code);
+    expect(routed.ticket.department).toBe(target.name);
+    expect(routed.route?.steps.map((step) => step.kind)).toContain('rule');
+  });
+
+  it('keeps a report’s photo as its bytes and masks the reporter', async () => {
+    const [first] = consoles as [ConsoleCore];
+    const posted = await post({
+      text: '路面塌陷形成大坑',
+      location: pointInCity(31),
+      reporter: { name: '李四', phone: '13912345678' },
+      photos: [{ mediaType: 'image/png', data: PNG_BYTES.toString('base64') }],
+    });
+    const id = await until('the photo report', async () => {
+      const board = await call(first, 'tickets.list', { liveOnly: true, sort: 'newest' }, commander);
+      return board.rows.find((row) => row.hubId === posted.json.id)?.id;
+    });
+    const detail = await call(first, 'tickets.get', { id }, commander);
+    expect(detail.reporter).toBe('李** 139****5678');
+    expect(detail.photos).toEqual([
+      { index: 0, kind: 'inline', mediaType: 'image/png', bytes: PNG_BYTES.length, url: null },
+    ]);
+    const photo = await call(first, 'tickets.getPhoto', { id, index: 0 }, commander);
+    expect(Buffer.from(photo.data).equals(PNG_BYTES)).toBe(true);
+    const missing = await first.dispatch('tickets.getPhoto', { id, index: 1 }, commander);
+    expect(missing.ok ? 'ok' : missing.error.code).toBe('refused');
+  });
+
+  it('takes a grid worker’s patrol report over the worker socket as a grid_patrol ticket', async () => {
+    const [first] = consoles as [ConsoleCore];
+    const worker = store.reader().prepare('SELECT id, grid_id FROM workers ORDER BY id LIMIT 1').get() as {
+      id: number;
+      grid_id: number;
+    };
+    const token = signWorkerToken(
+      { w: worker.id, l1: worker.grid_id, g: [worker.grid_id], exp: Math.floor(Date.now() / 1000) + 3600 },
+      'worker-secret-for-the-loop',
+    );
+    const phone = io(hub.url, { transports: ['websocket'], auth: { token } });
+    try {
+      const ack = (await phone.timeout(5000).emitWithAck('report', {
+        idempotencyKey: `patrol-${Date.now()}`,
+        text: '巡查发现消防栓损坏漏水',
+        location: pointInCity(37),
+      })) as WorkerReportAck;
+      expect(ack.ok).toBe(true);
+      const hubId = (ack as { id: string }).id;
+      const row = await until('the patrol ticket', async () => {
+        const board = await call(first, 'tickets.list', { liveOnly: true, channels: [4], sort: 'newest' }, commander);
+        return board.rows.find((candidate) => candidate.hubId === hubId);
+      });
+      const detail = await call(first, 'tickets.get', { id: row.id }, commander);
+      expect(detail.source).toContain(`worker ${worker.id}`);
+    } finally {
+      phone.disconnect();
     }
   });
 
