@@ -36,6 +36,7 @@
  *   URL the phone uploaded it to. See PatrolReport.
  */
 import { z } from 'zod';
+import { TICKET_STATUSES } from '../domain/channels';
 import { INTAKE_CHANNELS, type IntakeErrorCode, type IntakeInput, type IntakeReport } from './intake';
 
 export const WORKER_NAMESPACE = '/';
@@ -228,16 +229,7 @@ export const TICKET_EVENT_KINDS = ['reported', 'transition', 'merged'] as const;
 export type TicketEventKind = (typeof TICKET_EVENT_KINDS)[number];
 
 /** The statuses a ticket can have on the stream (shared/domain/channels.ts TICKET_STATUSES, in the same order). */
-export const STREAM_TICKET_STATUSES = [
-  'reported',
-  'dispatched',
-  'accepted',
-  'handling',
-  'resolved',
-  'feedback',
-  'evaluated',
-  'reopened',
-] as const;
+export const STREAM_TICKET_STATUSES = TICKET_STATUSES;
 export type StreamTicketStatus = (typeof STREAM_TICKET_STATUSES)[number];
 
 /** The largest transition a console may submit, as JSON: a lifecycle action with its notes and units. */

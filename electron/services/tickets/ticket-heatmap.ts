@@ -4,7 +4,7 @@
  * blocks; a query is two binary searches and one tight scan of the window, a few milliseconds for a month and tens
  * for the whole 30 months, and answers as typed arrays of the non-empty bins only.
  */
-import { HEATMAP_CELLS, heatmapCell } from '../../../shared/domain/heatmap-grid';
+import { categoryGroupOf, HEATMAP_CELLS, heatmapCell } from '../../../shared/domain/heatmap-grid';
 import type { Store } from '../store/store';
 import { decodeBlock, rebuildTicketBlocks, type TicketColumns } from './ticket-blocks';
 
@@ -54,10 +54,19 @@ export class TicketHeatmap {
     this.tail.group.push(group);
   }
 
-  /** Loads the blocks, rebuilding them first when they do not account for every ticket (an import changed them). */
+  /**
+   * Loads the blocks, rebuilding them first when they do not account for every ticket but the live ones (an import
+   * changed them), then adds the live tickets (issue #7) as the tail: a restart after a day of intake reads them from
+   * the row table instead of rebuilding 7.2 million tickets' blocks.
+   */
   static load(store: Store): TicketHeatmap {
     const read = (): { n: number; blocks: { tickets: number; data: Buffer }[] } => ({
-      n: (store.reader().prepare('SELECT COUNT(*) AS n FROM tickets').get() as { n: number }).n,
+      n: (
+        store
+          .reader()
+          .prepare('SELECT (SELECT COUNT(*) FROM tickets) - (SELECT COUNT(*) FROM live_tickets) AS n')
+          .get() as { n: number }
+      ).n,
       blocks: store.reader().prepare('SELECT tickets, data FROM ticket_blocks ORDER BY month').all() as {
         tickets: number;
         data: Buffer;
@@ -84,7 +93,17 @@ export class TicketHeatmap {
       columns.group.set(part.group, offset);
       offset += block.tickets;
     }
-    return new TicketHeatmap(columns);
+    const heatmap = new TicketHeatmap(columns);
+    const live = store
+      .reader()
+      .prepare(
+        'SELECT t.reported_at, t.lon, t.lat, t.channel_id, c.code FROM live_tickets l JOIN tickets t ON t.id = ' +
+          'l.ticket_id JOIN categories c ON c.id = t.category_id',
+      )
+      .raw()
+      .iterate() as Iterable<[number, number, number, number, string]>;
+    for (const [time, lng, lat, channel, code] of live) heatmap.append(time, lng, lat, channel, categoryGroupOf(code));
+    return heatmap;
   }
 
   get size(): number {

@@ -15,6 +15,7 @@ import type { WorkerReportAck } from '../../../../../../shared/protocol/hub-prot
 import { createConsoleCore, type ConsoleCore } from '../../../../../../electron/host/console-core';
 import type { CallContext } from '../../../../../../electron/host/dispatcher';
 import { openStore, type Store } from '../../../../../../electron/services/store/store';
+import { TicketHeatmap } from '../../../../../../electron/services/tickets/ticket-heatmap';
 import { startHub, type Hub } from '../../../../../../hub/server/hub-server';
 import type { InvokeName, InvokeOutput } from '../../../../../../shared/contract';
 import { operatorClient, TEST_SCRYPT } from '../../../host/console-operators';
@@ -406,6 +407,23 @@ describe('the live ticket loop', () => {
     } finally {
       phone.disconnect();
     }
+  });
+
+  it('counts live tickets in the heatmap as they come, and after a reload without rebuilding the blocks', async () => {
+    const [first] = consoles as [ConsoleCore];
+    const from = Math.floor(clockMs / 1000) - 3600;
+    const window = { from, to: from + 7200 };
+    const before = await call(first, 'tickets.getHeatmap', window, commander);
+    await reportAndDispatch(first, '道路积水严重，车辆无法通行', pointInCity(41));
+    const after = await call(first, 'tickets.getHeatmap', window, commander);
+    expect(after.total).toBe(before.total + 1);
+    const blocks = store.reader().prepare('SELECT sum(tickets) FROM ticket_blocks').pluck().get();
+    const reloaded = TicketHeatmap.load(store).query(window);
+    expect(reloaded.total).toBe(after.total);
+    expect(store.reader().prepare('SELECT sum(tickets) FROM ticket_blocks').pluck().get()).toBe(blocks);
+    const live = store.reader().prepare('SELECT count(*) FROM live_tickets').pluck().get() as number;
+    const all = store.reader().prepare('SELECT count(*) FROM tickets').pluck().get() as number;
+    expect(blocks).toBe(all - live);
   });
 
   it('rejects bad payloads at the intake without creating tickets', async () => {
