@@ -73,15 +73,18 @@ type OpenCard = { kind: 'grid'; card: GridCardData } | { kind: 'point'; card: Po
 /** How close the map flies to a ticket: its street and neighbours. */
 const TICKET_ZOOM = 15;
 /**
- * Where a ticket is shown: between the layer panel (left) and the ticket desk (board and detail, anchored 60 px from
- * the right edge, as wide as tickets-panel.css allows), not under the desk.
+ * Where a ticket is shown: between the layer panel (left) and the ticket desk (board and detail as tickets-panel.css
+ * sizes them, 60 px from the right edge), not under the desk.
  */
 function ticketFocus(lng: number, lat: number): MapFocus {
   const width = window.innerWidth;
-  const deskLeft = width - 60 - Math.min(1080, width - 120);
-  const target = Math.max((210 + deskLeft) / 2, width / 4);
+  const desk = Math.min(620, width / 2 - 100) + 10 + Math.min(460, width / 2 - 140);
+  const target = Math.max((210 + width - 60 - desk) / 2, width / 4);
   return { lng, lat, zoom: TICKET_ZOOM, offsetX: Math.round(target - width / 2) };
 }
+
+/** Below this width the ticket desk and the KPI dashboard do not fit side by side: opening one closes the other. */
+const BOTH_DESKS_MIN_WIDTH = 1500;
 
 export function AppShell({ role }: { role: ViewRole }) {
   const { t, i18n } = useTranslation();
@@ -258,6 +261,7 @@ export function AppShell({ role }: { role: ViewRole }) {
           setTicketId(id);
           setTicketsOpen(true);
           setFront('tickets');
+          if (window.innerWidth < BOTH_DESKS_MIN_WIDTH) setKpiOpen(false);
         }
         return;
       }
@@ -332,8 +336,9 @@ export function AppShell({ role }: { role: ViewRole }) {
           type="button"
           aria-pressed={ticketsOpen}
           onClick={() => {
-            setTicketsOpen(!ticketsOpen);
+            setTicketsOpen(true);
             setFront('tickets');
+            if (window.innerWidth < BOTH_DESKS_MIN_WIDTH) setKpiOpen(false);
           }}
           data-testid="open-tickets"
         >
@@ -343,8 +348,9 @@ export function AppShell({ role }: { role: ViewRole }) {
           type="button"
           aria-pressed={kpiOpen}
           onClick={() => {
-            setKpiOpen(!kpiOpen);
+            setKpiOpen(true);
             setFront('kpi');
+            if (window.innerWidth < BOTH_DESKS_MIN_WIDTH) setTicketsOpen(false);
           }}
           data-testid="open-kpi"
         >

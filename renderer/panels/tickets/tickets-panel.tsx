@@ -1,6 +1,6 @@
 /**
- * The ticket desk: the board on the right of the map, the chosen ticket's detail beside it. Choosing a row (or a live
- * ticket on the map) opens the detail and flies the map there.
+ * The ticket desk: the board on the right of the map (leaving its centre free), the chosen ticket's detail to the
+ * board's left. Choosing a row (or a live ticket on the map) opens the detail and flies the map there.
  */
 import { useTranslation } from 'react-i18next';
 import type { TicketRow } from '../../../shared/contract';
@@ -31,7 +31,7 @@ export function TicketsPanel({
   const { t } = useTranslation();
   return (
     <section
-      className={`tickets-panel${selectedId === undefined ? '' : ' with-detail'}${raised ? ' raised' : ''}`}
+      className={raised ? 'tickets-panel raised' : 'tickets-panel'}
       onPointerDownCapture={onRaise}
       onFocusCapture={onRaise}
       aria-label={t('tickets.title')}
