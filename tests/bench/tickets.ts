@@ -20,6 +20,7 @@
  *     [--storm 20000] [--concurrency 128] [--kpi-queries 120]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,21 +176,47 @@ try {
     onDispatched?.();
   });
 
+  // Keep-alive sockets, at most `concurrency` of them: a real sender's connection pool, and no file-descriptor storm
+  // when the hub falls behind the offered rate (the posts queue in the agent, and their wait counts in the latency).
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const intake = new URL(`${hub.url}/intake/v1/reports`);
+  const postJson = (body: string): Promise<{ status: number; text: string }> =>
+    new Promise((resolve, reject) => {
+      const call = request(
+        intake,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(body),
+            Authorization: `Bearer ${INTAKE_KEY}`,
+          },
+        },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        },
+      );
+      call.on('error', reject);
+      call.end(body);
+    });
+
   const postOne = async (): Promise<string> => {
     const [text] = BENCH_REPORTS[random.int(0, BENCH_REPORTS.length - 1)]!;
     const point = centroids[random.int(0, centroids.length - 1)]!;
     const sentAt = performance.now();
-    const response = await fetch(`${hub.url}/intake/v1/reports`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${INTAKE_KEY}` },
-      body: JSON.stringify({
+    const response = await postJson(
+      JSON.stringify({
         idempotencyKey: `bench-${runId}-${serial++}`,
         text,
         location: { lng: point.lng + (random.next() - 0.5) * 1e-4, lat: point.lat + (random.next() - 0.5) * 1e-4 },
       }),
-    });
-    const answer = (await response.json()) as { id?: string };
-    if (response.status !== 201 || !answer.id) throw new Error(`intake answered ${response.status}`);
+    );
+    const answer = JSON.parse(response.text) as { id?: string };
+    if (response.status !== 201 || !answer.id) throw new Error(`intake answered ${response.status}: ${response.text}`);
     postedAt.set(answer.id, sentAt);
     return answer.id;
   };

@@ -320,7 +320,7 @@ export class LiveTicketApplier {
     this.options.db
       .prepare(
         'UPDATE live_tickets SET last_seq = ?, state = ?, deadline_at = ?, warn_from = ?, department = ?, ' +
-          'joint = ?, escalated = ?, route = COALESCE(?, route) WHERE ticket_id = ?',
+          'joint = ?, escalated = ?, open = ?, route = COALESCE(?, route) WHERE ticket_id = ?',
       )
       .run(
         event.seq,
@@ -330,6 +330,7 @@ export class LiveTicketApplier {
         department ?? null,
         ticketCross(next).joint ? 1 : 0,
         next.escalatedAt === null ? 0 : 1,
+        OPEN.has(next.status) ? 1 : 0,
         routeReason ? JSON.stringify(routeReason) : null,
         live.ticketId,
       );
@@ -367,7 +368,9 @@ export class LiveTicketApplier {
       details: {},
     });
     this.options.db
-      .prepare('UPDATE live_tickets SET last_seq = ?, merged_into = ?, duplicate_of = NULL WHERE ticket_id = ?')
+      .prepare(
+        'UPDATE live_tickets SET last_seq = ?, merged_into = ?, duplicate_of = NULL, open = 0 WHERE ticket_id = ?',
+      )
       .run(event.seq, into.ticketId, live.ticketId);
     this.options.db.prepare('UPDATE live_tickets SET duplicate_of = NULL WHERE duplicate_of = ?').run(live.ticketId);
     this.insertTimeline.run(

@@ -259,9 +259,9 @@ export class TicketDesk {
     const rows = this.options.store
       .reader()
       .prepare(
-        `SELECT l.ticket_id AS id FROM live_tickets l JOIN tickets t ON t.id = l.ticket_id
-         WHERE l.escalated = 0 AND l.merged_into IS NULL AND t.status IN (0, 1, 2, 3, 7) AND l.deadline_at < ?
-         ORDER BY l.deadline_at LIMIT 200`,
+        `SELECT ticket_id AS id FROM live_tickets INDEXED BY live_tickets_due
+         WHERE open = 1 AND escalated = 0 AND merged_into IS NULL AND deadline_at < ?
+         ORDER BY deadline_at LIMIT 200`,
       )
       .pluck()
       .all(now) as number[];
@@ -507,7 +507,7 @@ export class TicketDesk {
       .reader()
       .prepare(
         `SELECT t.id, t.lon, t.lat, t.status, l.state FROM live_tickets l JOIN tickets t ON t.id = l.ticket_id
-         WHERE l.merged_into IS NULL AND t.status IN (0, 1, 2, 3, 7)`,
+         WHERE l.open = 1 AND l.merged_into IS NULL`,
       )
       .all() as { id: number; lon: number; lat: number; status: number; state: string }[];
     const points: LiveTicketPoints = {
