@@ -3,6 +3,7 @@
  * child reports counts and new latency samples every flush interval, never a message per worker.
  */
 import type { SimWorker, WorkerRole } from './city-workers';
+import type { PatrolRefusal, PatrolReportCounts } from './patrol-reports';
 
 /** How one child process runs its slice of workers. */
 export interface FleetConfig {
@@ -26,6 +27,12 @@ export interface FleetConfig {
   /** Connections in flight at once while connecting. */
   concurrency: number;
   seed: number;
+  /** Patrol reports per minute from this child's workers (0 or absent: none). */
+  reportRatePerMin?: number;
+  /** A console's data directory: reports fall inside each worker's own grid (else in the urban core). */
+  city?: string;
+  /** How long a phone waits for the hub's answer to a report before sending it again (default 15,000 ms). */
+  reportAckTimeoutMs?: number;
 }
 
 export interface ChildStartMessage {
@@ -80,6 +87,10 @@ export interface ChildStatsMessage extends FleetCounts {
   /** The first reason a hub gave for refusing one of this child's workers. */
   refusal?: string;
   commands: CommandDelta[];
+  /** Patrol reports so far (totals), when this child files them. */
+  reports?: PatrolReportCounts;
+  /** Kinds of patrol report refusal this child met for the first time since its last report. */
+  reportRefusals?: PatrolRefusal[];
 }
 
 export type ChildMessage = ChildStatsMessage | { type: 'done'; index: number } | { type: 'failed'; message: string };

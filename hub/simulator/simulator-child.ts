@@ -27,12 +27,14 @@ const send = (message: ChildMessage): Promise<void> =>
 
 function stats(flushId?: number): ChildStatsMessage | undefined {
   if (!fleet) return undefined;
-  const { counts, commands } = fleet.report();
+  const { counts, commands, reports, reportRefusals } = fleet.report();
   return {
     type: 'stats',
     index,
     ...counts,
     commands,
+    ...(reports ? { reports } : {}),
+    ...(reportRefusals?.length ? { reportRefusals } : {}),
     ...(flushId === undefined ? {} : { flushId }),
     ...(fleet.refusal === undefined ? {} : { refusal: fleet.refusal }),
   };

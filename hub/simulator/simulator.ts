@@ -4,12 +4,16 @@
  * `perProcess` workers (a process holds at most ~19.9k sockets here), gives child k the source address 127.0.0.(2+k)
  * so the ephemeral ports of one address are never exhausted, and adds up what the children report: how many are
  * connected, and per command how many workers received it and how long it took. Everything is bounded: the children
- * stop by themselves after the duration, and the parent kills any that linger.
+ * stop by themselves after the duration, and the parent kills any that linger. With a report rate, the children's
+ * connected workers also file patrol reports (patrol-reports.ts), each child its share of the rate; refusals are
+ * logged once per kind.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { checkRate } from './report-pacer';
+import { emptyPatrolCounts, type PatrolReportCounts } from './patrol-reports';
 import { ROLE_FLAKY, ROLE_OFFLINE, storeWorkers, syntheticWorkers, workerRole, type WorkerRole } from './city-workers';
 import {
   emptyFleetCounts,
@@ -52,6 +56,10 @@ export interface WorkerSimulatorOptions {
   flushIntervalMs?: number;
   /** Child k's sockets leave from 127.0.0.(2 + k) (default true; hubs must then be on loopback). */
   spreadAddresses?: boolean;
+  /** Patrol reports per minute across the whole simulated fleet, from connected workers (default 0: none). */
+  reportRatePerMin?: number;
+  /** How long a phone waits for the answer to a report before it sends it again (default 15,000 ms). */
+  reportAckTimeoutMs?: number;
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
 }
@@ -93,6 +101,8 @@ export interface SimulatorSummary {
   reconnects: number;
   durationS: number;
   commands: CommandSummary[];
+  /** Patrol reports the workers filed (when the run asked for them). */
+  reports?: PatrolReportCounts;
 }
 
 export interface WorkerSimulator {
@@ -102,6 +112,8 @@ export interface WorkerSimulator {
   done: Promise<SimulatorSummary>;
   counts(): LiveCounts;
   command(id: string): CommandSummary | undefined;
+  /** The patrol reports the workers have filed so far (as last reported by the children). */
+  reports(): PatrolReportCounts;
   /** Every delivery latency sample of a command so far (ms), as reported. */
   latencies(id: string): readonly number[];
   /** Asks every child for its latest figures and waits for them. */
@@ -121,6 +133,7 @@ interface CommandTotals {
 interface Child {
   process: ChildProcess;
   counts: FleetCounts;
+  reports?: PatrolReportCounts;
   refusal?: string;
   exited: boolean;
 }
@@ -145,7 +158,7 @@ export function percentile(sorted: ArrayLike<number>, p: number): number | null 
 const sum = (values: readonly number[]): number => values.reduce((total, n) => total + n, 0);
 
 export function startWorkerSimulator(options: WorkerSimulatorOptions): WorkerSimulator {
-  const log = options.log ?? ((line: string) => void process.stderr.write(`[sim] ${line}\n`));
+  const log = options.log ?? ((line: string) => void process.stderr.write(`[SIMULATOR workers] ${line}\n`));
   const perProcess = options.perProcess ?? PER_PROCESS_DEFAULT;
   if (!Number.isInteger(perProcess) || perProcess < 1 || perProcess > PER_PROCESS_MAX) {
     throw new Error(`perProcess must be 1…${PER_PROCESS_MAX} (a process holds at most ~19.9k sockets here)`);
@@ -156,6 +169,8 @@ export function startWorkerSimulator(options: WorkerSimulatorOptions): WorkerSim
     throw new Error('the offline and flaky shares must be ≥ 0 and add up to at most 1');
   }
   const seed = options.seed ?? 1;
+  const reportRate = options.reportRatePerMin ?? 0;
+  checkRate(reportRate, 'reportRatePerMin');
   const durationS = options.durationS ?? 120;
   const requested = Math.max(0, Math.floor(options.count));
   const workers = options.city ? storeWorkers(options.city, requested) : syntheticWorkers(requested, seed);
@@ -171,18 +186,36 @@ export function startWorkerSimulator(options: WorkerSimulatorOptions): WorkerSim
   const flaky = roles.filter((role) => role === ROLE_FLAKY).length;
   log(
     `${workers.length} workers (${offline} offline, ${flaky} flaky) in ${processes} processes over ` +
-      `${options.hubs.length} hubs, for at most ${durationS} s`,
+      `${options.hubs.length} hubs, for at most ${durationS} s` +
+      (reportRate > 0 ? `; about ${reportRate} patrol reports a minute` : ''),
   );
 
   const commands = new Map<string, CommandTotals>();
+  const refusalKinds = new Set<string>();
   const flushWaiters = new Map<number, { pending: Set<number>; resolve: () => void }>();
   let flushIds = 0;
 
   function onStats(message: ChildStatsMessage): void {
     const child = children[message.index]!;
-    const { type: _type, index: _index, flushId, refusal, commands: deltas, ...counts } = message;
+    const {
+      type: _type,
+      index: _index,
+      flushId,
+      refusal,
+      commands: deltas,
+      reports: patrol,
+      reportRefusals,
+      ...counts
+    } = message;
     child.counts = counts;
     child.refusal ??= refusal;
+    if (patrol) child.reports = patrol;
+    for (const { code, message: why } of reportRefusals ?? []) {
+      // Once per kind over the whole run: a wrong setting would otherwise say the same thing every few seconds.
+      if (refusalKinds.has(code)) continue;
+      refusalKinds.add(code);
+      log(`patrol report refused (${code}): ${why}`);
+    }
     for (const delta of deltas) {
       let totals = commands.get(delta.id);
       if (!totals) {
@@ -257,6 +290,11 @@ export function startWorkerSimulator(options: WorkerSimulatorOptions): WorkerSim
         flakyIntervalMs: (options.flakyIntervalS ?? 30) * 1000,
         concurrency,
         seed,
+        // Each child's share of the fleet's rate, by its share of the workers.
+        ...(reportRate > 0
+          ? { reportRatePerMin: (reportRate * size) / workers.length, ...(options.city ? { city: options.city } : {}) }
+          : {}),
+        ...(options.reportAckTimeoutMs === undefined ? {} : { reportAckTimeoutMs: options.reportAckTimeoutMs }),
       },
       stopAt: started + durationS * 1000,
       flushIntervalMs: options.flushIntervalMs ?? 500,
@@ -317,6 +355,14 @@ export function startWorkerSimulator(options: WorkerSimulatorOptions): WorkerSim
     };
   };
 
+  const reports = (): PatrolReportCounts => {
+    const total = emptyPatrolCounts();
+    for (const child of children) {
+      for (const key of Object.keys(total) as (keyof PatrolReportCounts)[]) total[key] += child.reports?.[key] ?? 0;
+    }
+    return total;
+  };
+
   let lastConnected = 0;
   let lastAt = started;
   const progress = setInterval(() => {
@@ -332,7 +378,8 @@ export function startWorkerSimulator(options: WorkerSimulatorOptions): WorkerSim
         (now.connectErrors ? `, ${now.connectErrors} connection errors` : '') +
         (now.refused ? `, ${now.refused} refused` : '') +
         (now.drops ? `, ${now.drops} drops` : '') +
-        (commands.size ? `, ${commands.size} commands` : ''),
+        (commands.size ? `, ${commands.size} commands` : '') +
+        (reportRate > 0 ? `, ${patrolWords(reports())}` : ''),
     );
   }, 2000);
   // Children report waveDone in their next batch; check as they arrive, not just on the progress tick.
@@ -378,6 +425,7 @@ export function startWorkerSimulator(options: WorkerSimulatorOptions): WorkerSim
       reconnects: final.reconnects,
       durationS: Number(((Date.now() - started) / 1000).toFixed(1)),
       commands: [...commands.keys()].map((id) => command(id)!),
+      ...(reportRate > 0 ? { reports: reports() } : {}),
     });
   }
   if (processes === 0) finish();
@@ -404,7 +452,17 @@ export function startWorkerSimulator(options: WorkerSimulatorOptions): WorkerSim
 
   const latencies = (id: string): readonly number[] => commands.get(id)?.latencies ?? [];
 
-  return { ready, done, counts, command, latencies, flush, stop };
+  return { ready, done, counts, reports, command, latencies, flush, stop };
+}
+
+/** A progress line's words for the patrol reports. */
+function patrolWords(counts: PatrolReportCounts): string {
+  return (
+    `${counts.sent} patrol reports (${counts.ok} filed, ${counts.duplicate} duplicate, ${counts.refused} refused` +
+    (counts.retries ? `, ${counts.retries} retries` : '') +
+    (counts.lost ? `, ${counts.lost} lost` : '') +
+    ')'
+  );
 }
 
 /** Runs a whole simulation and resolves with its summary when it has stopped by itself. */

@@ -4,6 +4,7 @@
  * arrives, reports it read after a human delay when the command asks for that, remembers the last sequence number it
  * saw and hands it back on every reconnection so the hub replays what it missed; it drops copies it has already seen
  * (each person sees a command exactly once). Flaky phones drop their connection at random moments and come back.
+ * When the run asks for them, connected workers also file patrol reports over their sockets (patrol-reports.ts).
  * Per-worker state lives in typed arrays and one bitmap per command, not in an object per worker.
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
@@ -17,6 +18,8 @@ import {
 import { signWorkerToken } from '../server/worker-token';
 import { ROLE_FLAKY, ROLE_OFFLINE } from './city-workers';
 import { emptyFleetCounts, type CommandDelta, type FleetConfig, type FleetCounts } from './messages';
+import { PatrolReporter, type PatrolRefusal, type PatrolReportCounts } from './patrol-reports';
+import { reportPlaces, type ReportPlaces } from './report-places';
 
 type WorkerSocket = Socket<WorkerListens, WorkerCalls>;
 
@@ -25,6 +28,8 @@ const SEEN = 1;
 const READ = 2;
 /** Read receipts are released in ticks of this many ms (one timer for the whole fleet, not one per worker). */
 const READ_TICK_MS = 20;
+/** How long a phone waits for the hub's answer to a patrol report before it sends it again. */
+const REPORT_ACK_TIMEOUT_MS = 15_000;
 
 interface CommandState {
   id: string;
@@ -70,6 +75,9 @@ export class WorkerFleet {
   private readonly random: () => number;
   private closing = false;
   private readonly counts: FleetCounts;
+  private readonly places: ReportPlaces | undefined;
+  /** Files patrol reports from this slice's connected workers, when the run asks for them. */
+  readonly reporter: PatrolReporter | undefined;
   /** The first reason a hub gave for refusing a worker. */
   refusal: string | undefined;
   badWires = 0;
@@ -90,6 +98,25 @@ export class WorkerFleet {
       config.roles.filter((role) => role === ROLE_FLAKY).length,
     );
     this.readTimer = setInterval(() => this.releaseReads(), READ_TICK_MS);
+    const rate = config.reportRatePerMin ?? 0;
+    if (rate > 0 && n > 0) {
+      this.places = reportPlaces(config.city);
+      const ackTimeoutMs = config.reportAckTimeoutMs ?? REPORT_ACK_TIMEOUT_MS;
+      this.reporter = new PatrolReporter({
+        ratePerMin: rate,
+        workers: config.workers,
+        connected: (i) => this.sockets[i]?.connected === true,
+        send: (i, body, done) => {
+          const socket = this.sockets[i];
+          if (!socket?.connected) return false;
+          socket.timeout(ackTimeoutMs).emit('report', body, (error, answer) => done(error ? undefined : answer));
+          return true;
+        },
+        places: this.places,
+        random: prng(config.seed * 104_729 + config.index + 17),
+      });
+      this.reporter.start();
+    }
   }
 
   /** Connects every worker that is not offline, `concurrency` at a time; resolves once each has connected or failed. */
@@ -107,7 +134,12 @@ export class WorkerFleet {
   }
 
   /** Totals so far, and each command that changed since the last report with its new latency samples. */
-  report(): { counts: FleetCounts; commands: CommandDelta[] } {
+  report(): {
+    counts: FleetCounts;
+    commands: CommandDelta[];
+    reports?: PatrolReportCounts;
+    reportRefusals?: PatrolRefusal[];
+  } {
     const commands: CommandDelta[] = [];
     for (const command of this.commands) {
       if (!command.dirty) continue;
@@ -122,12 +154,16 @@ export class WorkerFleet {
       });
     }
     const cpu = process.cpuUsage();
-    return { counts: { ...this.counts, cpuMs: (cpu.user + cpu.system) / 1000 }, commands };
+    const counts = { ...this.counts, cpuMs: (cpu.user + cpu.system) / 1000 };
+    if (!this.reporter) return { counts, commands };
+    return { counts, commands, reports: { ...this.reporter.counts }, reportRefusals: this.reporter.takeRefusals() };
   }
 
   /** Disconnects every worker; pending read receipts and drops are abandoned. */
   async close(): Promise<void> {
     this.closing = true;
+    this.reporter?.stop();
+    this.places?.close();
     clearInterval(this.readTimer);
     for (const timer of this.dropTimers) clearTimeout(timer);
     this.dropTimers.clear();

@@ -3,7 +3,7 @@
  *
  *   npm run sim:workers -- --count N --hubs URL[,URL…] [--city DIR] [--secrets FILE] [--duration S]
  *       [--read-delay-ms MEAN] [--offline SHARE] [--flaky SHARE] [--flaky-interval-s S] [--per-process N]
- *       [--concurrency N] [--seed N]
+ *       [--concurrency N] [--seed N] [--report-rate N]
  *
  * Opens N simulated workers from several processes (at most --per-process each, default 18,000, at most 19,000;
  * process k's sockets leave from 127.0.0.(2+k)), spread round-robin over the hubs, in waves of --concurrency
@@ -13,6 +13,11 @@
  * average, default 30), asking for what it missed. After --duration seconds (default 120), or on SIGINT/SIGTERM,
  * everything closes and it exits 0 (1 if no worker could connect at all); its child processes also stop when it
  * dies.
+ *
+ * Patrol reports: with --report-rate N (reports per minute across the whole fleet; default 0, none) connected workers
+ * file patrol reports over their own sockets as a phone does (hub/simulator/patrol-reports.ts): a finding from a list,
+ * a point inside the worker's own grid (with --city; else in the urban core), a UUID key, a retry with the same key
+ * when no answer comes. Refusals are logged once per kind; the summary's `reports` counts them.
  *
  * Tokens: the simulator plays the city's provisioning and signs them with the hub's worker secret, from
  * GRIDLINE_HUB_WORKER_SECRET or else the hub-secrets.json that `npm run hub` writes into its data directory
@@ -40,6 +45,7 @@ const { values } = parseArgs({
     'per-process': { type: 'string', default: String(PER_PROCESS_DEFAULT) },
     concurrency: { type: 'string', default: '500' },
     seed: { type: 'string', default: '1' },
+    'report-rate': { type: 'string', default: '0' },
   },
 });
 
@@ -83,6 +89,7 @@ const simulator = startWorkerSimulator({
   durationS: number('duration', (n) => n > 0 && n <= 86_400, 'seconds, 1…86400'),
   concurrency: number('concurrency', positiveInteger, 'a whole number > 0'),
   seed: number('seed', Number.isInteger, 'a whole number'),
+  reportRatePerMin: number('report-rate', (n) => n >= 0 && n <= 60_000, 'reports per minute, 0…60000'),
 });
 
 const stop = (): void => void simulator.stop();
