@@ -6,9 +6,11 @@
 //
 // On a bare desk (no --hub, no GRIDLINE_HUB_URL) it first starts a local command hub and points the console at it,
 // then, once the console's city is complete, the worker SIMULATOR with --sim-workers N of the city's workers
-// (default 5,000; 0: none) — scripts/local-hub.mjs. `--no-local-hub` starts neither. Those children stop when the
-// console exits; one that dies is said in one line and the console keeps running (its broadcast desk then shows the
-// hub as unavailable).
+// (default 5,000; 0: none) and the citizen-report SIMULATOR, so live tickets flow in by themselves: --sim-reports N new
+// reports a minute (default 6; 0: none), half patrol reports from the simulated workers, half 12345 hotline and 郑好拍
+// reports posted to the hub's intake (all citizens' when no workers are simulated) — scripts/local-hub.mjs.
+// `--no-local-hub` starts none of them. Those children stop when the console exits; one that dies is said in one line
+// and the console keeps running (its broadcast desk then shows the hub as unavailable).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,7 +22,9 @@ import {
   isRunning,
   launcherOptions,
   say,
+  simulatorRates,
   startLocalHub,
+  startSimulatedCitizens,
   startSimulatedWorkers,
   stopChild,
   UsageError,
@@ -105,10 +109,12 @@ const runtime = electron.binary
 let stopping = false;
 const hub = options.localHub ? await startLocalHub({ root, runtime, dataDir: options.dataDir }) : undefined;
 let simulator;
+let citizens;
 const consoleArgs = hub
   ? [...options.passThrough, '--data-dir', options.dataDir, '--hub', hub.url, '--hub-secrets', hub.secretsFile]
   : options.passThrough;
-const simulate = hub !== undefined && options.simWorkers > 0;
+const rates = simulatorRates(options);
+const simulate = hub !== undefined && (options.simWorkers > 0 || rates.citizen > 0);
 const child = electron.binary
   ? spawn(electron.binary, [root, ...consoleArgs], { stdio: ['inherit', simulate ? 'pipe' : 'inherit', 'inherit'] })
   : spawn(process.execPath, [join(root, 'dist', 'web-host', 'cli.cjs'), ...consoleArgs], {
@@ -119,32 +125,39 @@ const child = electron.binary
 if (hub) {
   hub.child.on('exit', (code, signal) => {
     if (stopping) return;
-    const workers = simulator && isRunning(simulator.child) ? simulator : undefined;
+    const running = [simulator, citizens].filter((sim) => sim && isRunning(sim.child));
     say(
       `the local command hub (pid ${hub.child.pid}) stopped (${exitReason(code, signal)}); the console keeps ` +
-        `running without it${workers ? ', the simulated workers stop too' : ''}; see ${hub.logFile}`,
+        `running without it${running.length ? ', the SIMULATORs stop too' : ''}; see ${hub.logFile}`,
     );
-    if (workers) {
-      workers.expected = true;
-      void stopChild(workers.child);
+    for (const sim of running) {
+      sim.expected = true;
+      void stopChild(sim.child);
     }
   });
 }
 
 if (simulate) {
-  // The console's stdout passes through; its city-ready line starts the simulated workers, once.
+  // The console's stdout passes through; its city-ready line starts the simulators, once.
+  let started = false;
+  const watch = (sim, what) =>
+    sim?.child.on('exit', (code, signal) => {
+      if (stopping || sim.expected) return;
+      say(`SIMULATOR: the ${what} (pid ${sim.child.pid}) stopped (${exitReason(code, signal)}); see ${sim.logFile}`);
+    });
   createInterface({ input: child.stdout }).on('line', (line) => {
     process.stdout.write(`${line}\n`);
-    if (simulator || stopping || !line.startsWith(CITY_READY_PREFIX) || !isRunning(hub.child)) return;
-    const workers = startSimulatedWorkers({ root, runtime, dataDir: options.dataDir, hub, count: options.simWorkers });
-    simulator = workers;
-    workers.child.on('exit', (code, signal) => {
-      if (stopping || workers.expected) return;
-      say(
-        `SIMULATOR: the worker simulator (pid ${workers.child.pid}) stopped (${exitReason(code, signal)}); ` +
-          `see ${workers.logFile}`,
-      );
-    });
+    if (started || stopping || !line.startsWith(CITY_READY_PREFIX) || !isRunning(hub.child)) return;
+    started = true;
+    const common = { root, runtime, dataDir: options.dataDir, hub };
+    if (options.simWorkers > 0) {
+      simulator = startSimulatedWorkers({ ...common, count: options.simWorkers, reportRate: rates.patrol });
+      watch(simulator, 'worker simulator');
+    }
+    if (rates.citizen > 0) {
+      citizens = startSimulatedCitizens({ ...common, rate: rates.citizen });
+      watch(citizens, 'citizen-report simulator');
+    }
   });
 }
 
@@ -156,6 +169,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 child.on('exit', (code, signal) => {
   stopping = true;
-  const others = [hub?.child, simulator?.child].filter(Boolean);
+  const others = [hub?.child, simulator?.child, citizens?.child].filter(Boolean);
   void Promise.all(others.map(stopChild)).then(() => process.exit(code ?? (signal ? 1 : 0)));
 });

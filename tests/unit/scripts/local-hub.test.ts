@@ -1,6 +1,12 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SIM_WORKERS, launcherOptions, UsageError } from '../../../scripts/local-hub.mjs';
+import {
+  DEFAULT_SIM_REPORTS,
+  DEFAULT_SIM_WORKERS,
+  launcherOptions,
+  simulatorRates,
+  UsageError,
+} from '../../../scripts/local-hub.mjs';
 
 const env = { XDG_CONFIG_HOME: '/home/duty/.config' };
 
@@ -11,9 +17,11 @@ describe('launcher options', () => {
       web: false,
       localHub: true,
       simWorkers: DEFAULT_SIM_WORKERS,
+      simReports: DEFAULT_SIM_REPORTS,
       passThrough: ['--port', '0', '--city-scale', 'small'],
     });
     expect(DEFAULT_SIM_WORKERS).toBe(5000);
+    expect(DEFAULT_SIM_REPORTS).toBe(6);
   });
 
   it('finds the data directory the console will use: the flag, the environment, then the per-user default', () => {
@@ -39,5 +47,24 @@ describe('launcher options', () => {
     for (const bad of [['--sim-workers'], ['--sim-workers', 'many'], ['--sim-workers', '-1'], ['--sim-workers=1.5']]) {
       expect(() => launcherOptions(bad, env), bad.join(' ')).toThrow(UsageError);
     }
+  });
+
+  it('takes --sim-reports N (reports a minute, 0: none) and refuses anything but a number from 0 to 6000', () => {
+    expect(launcherOptions(['--sim-reports', '0'], env).simReports).toBe(0);
+    expect(launcherOptions(['--sim-reports=12', '--port', '0'], env)).toMatchObject({
+      simReports: 12,
+      passThrough: ['--port', '0'],
+    });
+    expect(launcherOptions(['--sim-reports', '1.5'], env).simReports).toBe(1.5);
+    for (const bad of [['--sim-reports'], ['--sim-reports', 'lots'], ['--sim-reports', '-2'], ['--sim-reports=9000']]) {
+      expect(() => launcherOptions(bad, env), bad.join(' ')).toThrow(UsageError);
+    }
+  });
+
+  it('splits --sim-reports between patrol and citizens’ reports; all citizens’ without simulated workers; 0 turns both off', () => {
+    expect(simulatorRates({ simWorkers: 5000, simReports: 6 })).toEqual({ patrol: 3, citizen: 3 });
+    expect(simulatorRates({ simWorkers: 0, simReports: 6 })).toEqual({ patrol: 0, citizen: 6 });
+    expect(simulatorRates({ simWorkers: 5000, simReports: 0 })).toEqual({ patrol: 0, citizen: 0 });
+    expect(simulatorRates(launcherOptions([], env))).toEqual({ patrol: 3, citizen: 3 });
   });
 });
