@@ -42,6 +42,11 @@ await Promise.all([
   build({ ...hubModule, entryPoints: ['hub/cli.ts'], outfile: 'dist/hub/cli.mjs' }),
   build({ ...hubModule, entryPoints: ['hub/simulator/worker-simulator.ts'], outfile: 'dist/hub/worker-simulator.mjs' }),
   build({ ...hubModule, entryPoints: ['hub/simulator/simulator-child.ts'], outfile: 'dist/hub/simulator-child.js' }),
+  build({
+    ...hubModule,
+    entryPoints: ['hub/simulator/citizen-simulator.ts'],
+    outfile: 'dist/hub/citizen-simulator.mjs',
+  }),
 ]);
 
 // `npm start` rebuilds only when a source is newer than this stamp (the renderer is built first, by vite).

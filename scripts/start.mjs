@@ -56,7 +56,8 @@ function buildIfStale() {
     existsSync(stamp) &&
     existsSync(join(root, 'dist', 'renderer', 'index.html')) &&
     existsSync(join(root, 'dist', 'web-host', 'generation-worker.cjs')) &&
-    existsSync(join(root, 'dist', 'hub', 'cli.mjs'));
+    existsSync(join(root, 'dist', 'hub', 'cli.mjs')) &&
+    existsSync(join(root, 'dist', 'hub', 'citizen-simulator.mjs'));
   if (built && statSync(stamp).mtimeMs >= sourcesTime) return;
   for (const [command, args] of [
     ['npx', ['vite', 'build', '--logLevel', 'error']],

@@ -82,8 +82,10 @@ export const ticketRowSchema = z.strictObject({
 export type TicketRow = z.infer<typeof ticketRowSchema>;
 
 export const ticketBoardSchema = z.strictObject({
-  /** Matching tickets in all (not only this page). */
+  /** Matching tickets in all (not only this page), counted up to 10,000. */
   total: z.number().int().nonnegative(),
+  /** More match than `total` says ("10,000+"). */
+  totalCapped: z.boolean(),
   rows: z.array(ticketRowSchema),
   /** The instant the clocks were read (epoch seconds). */
   now: z.number().int(),

@@ -126,7 +126,8 @@ export class HubLink {
   /** A transition or merge of a live ticket; the hub's answer (logged, or why not) as it is. */
   async submit(submit: TicketTransitionSubmit): Promise<TicketTransitionAck> {
     if (!this.socket.connected) throw hubUnavailable('the command hub is not connected');
-    return this.socket.timeout(this.options.timeoutMs ?? 10_000).emitWithAck('ticket:transition', submit);
+    const socket = this.socket.timeout(this.options.timeoutMs ?? 10_000);
+    return (await socket.emitWithAck('ticket:transition', submit)) as TicketTransitionAck;
   }
 
   close(): void {

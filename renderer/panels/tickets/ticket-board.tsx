@@ -185,6 +185,9 @@ export function TicketBoard({ selectedId, onSelect }: TicketBoardProps) {
 
   const nowSeconds = Math.floor(now / 1000);
   const total = board?.total ?? 0;
+  // Past 10,000 matches the main process stops counting: "10,000+", and the pages go on while they are full.
+  const capped = board?.totalCapped ?? false;
+  const totalText = `${total.toLocaleString(language)}${capped ? '+' : ''}`;
   const channelName = (id: number): string => {
     const spec = CHANNELS.find((candidate) => candidate.id === id);
     return spec ? (language === 'en' ? spec.nameEn : spec.name) : String(id);
@@ -313,7 +316,7 @@ export function TicketBoard({ selectedId, onSelect }: TicketBoardProps) {
       </div>
 
       <div className="summary" role="status">
-        <span data-testid="ticket-total">{t('tickets.total', { total: total.toLocaleString(language) })}</span>
+        <span data-testid="ticket-total">{t('tickets.total', { total: totalText })}</span>
         {latency && (
           <span className="hint" data-testid="ticket-latency">
             {t('tickets.latency', { id: latency.hubId, seconds: (latency.ms / 1000).toFixed(1) })}
@@ -402,13 +405,15 @@ export function TicketBoard({ selectedId, onSelect }: TicketBoardProps) {
         <span>
           {t('tickets.page', {
             from: total === 0 ? 0 : (offset + 1).toLocaleString(language),
-            to: Math.min(total, offset + BOARD_PAGE).toLocaleString(language),
-            total: total.toLocaleString(language),
+            to: (capped ? offset + (board?.rows.length ?? 0) : Math.min(total, offset + BOARD_PAGE)).toLocaleString(
+              language,
+            ),
+            total: totalText,
           })}
         </span>
         <button
           type="button"
-          disabled={offset + BOARD_PAGE >= total}
+          disabled={capped ? (board?.rows.length ?? 0) < BOARD_PAGE : offset + BOARD_PAGE >= total}
           onClick={() => setOffset(offset + BOARD_PAGE)}
           data-testid="ticket-page-next"
         >

@@ -11,6 +11,7 @@ import { encodePolygonBlob } from '../../../../shared/geo/polygon-blob';
 import type { LngLat } from '../../../../shared/geo/types';
 import { TICKETS_BY_GRID_INDEX } from '../../store/migrations/0003-ticket-grid-index';
 import { TICKETS_OPEN_INDEX } from '../../store/migrations/0004-open-ticket-index';
+import { TICKETS_BY_STATUS_TIME_INDEX } from '../../store/migrations/0013-ticket-status-time-index';
 import type { Store } from '../../store/store';
 import { CityService } from '../city-service';
 import { TicketBlockWriter } from '../../tickets/ticket-blocks';
@@ -211,6 +212,7 @@ export async function generateCity(store: Store, options: GenerateOptions): Prom
   // Millions of rows in random grid order: build the grid index once at the end instead of row by row.
   db.exec('DROP INDEX IF EXISTS tickets_by_grid');
   db.exec('DROP INDEX IF EXISTS tickets_open');
+  db.exec('DROP INDEX IF EXISTS tickets_by_status_time');
   const blocks = new TicketBlockWriter(new Map(taxonomy.categoryRows.map((row) => [row.id, row.code])));
   let tickets = 0;
   for (const batch of generateTickets({
@@ -234,6 +236,7 @@ export async function generateCity(store: Store, options: GenerateOptions): Prom
   report('finishing', 0, 1);
   db.exec(TICKETS_BY_GRID_INDEX);
   db.exec(TICKETS_OPEN_INDEX);
+  db.exec(TICKETS_BY_STATUS_TIME_INDEX);
   blocks.write(store);
   db.pragma('optimize');
   const seconds = (Date.now() - started) / 1000;

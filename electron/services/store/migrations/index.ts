@@ -11,6 +11,7 @@ import { migration0009 } from './0009-session-lock';
 import { migration0010 } from './0010-routing-rules';
 import { migration0011 } from './0011-live-tickets';
 import { migration0012 } from './0012-live-ticket-deadlines';
+import { migration0013 } from './0013-ticket-status-time-index';
 
 /** Every schema version, in order. Append; never edit an applied one (the runner refuses a changed hash). */
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0010,
   migration0011,
   migration0012,
+  migration0013,
 ];

@@ -9,7 +9,11 @@
 import type Database from 'better-sqlite3';
 import type { TicketBoard, TicketQuery, TicketRow } from '../../../../shared/contract';
 import { TICKET_STATUSES, ticketStatusCode, type TicketStatus } from '../../../../shared/domain/channels';
-import { DEFAULT_DEADLINE_POLICY, deadlineState } from '../../../../shared/domain/tickets/deadlines';
+import {
+  DEFAULT_DEADLINE_POLICY,
+  deadlineState,
+  PRIORITY_DEADLINE_FACTORS,
+} from '../../../../shared/domain/tickets/deadlines';
 import { OPEN_STATUSES } from '../../../../shared/domain/tickets/lifecycle';
 
 const DEFAULT_LIMIT = 50;
@@ -58,17 +62,22 @@ SELECT t.id, l.hub_id, t.channel_id, c.code AS category_code, c.name AS category
   t.grid_id, g.name AS grid_name, co.name AS county_name, l.department, l.text, t.lon, t.lat, l.merged_into,
   l.joint, l.duplicate_of
 FROM tickets t
-JOIN categories c ON c.id = t.category_id
-JOIN grids g ON g.id = t.grid_id
-JOIN counties co ON co.id = g.county_id
+CROSS JOIN categories c ON c.id = t.category_id
+CROSS JOIN grids g ON g.id = t.grid_id
+CROSS JOIN counties co ON co.id = g.county_id
 LEFT JOIN live_tickets l ON l.ticket_id = t.id`;
 
+/**
+ * Counting: tickets first (CROSS JOIN keeps SQLite from driving the count from the grids, a random walk over
+ * millions of rows), only the joins the deadline filters need, and no further than COUNT_CAP + 1.
+ */
 const FROM_FOR_COUNT = `
 FROM tickets t
-JOIN categories c ON c.id = t.category_id
-JOIN grids g ON g.id = t.grid_id
-JOIN counties co ON co.id = g.county_id
+CROSS JOIN categories c ON c.id = t.category_id
 LEFT JOIN live_tickets l ON l.ticket_id = t.id`;
+
+/** Beyond this many matches the board says "10,000+": an exact count of millions would cost a second each refresh. */
+export const BOARD_COUNT_CAP = 10_000;
 
 /** The first line of a report, for the board (the detail shows it whole). */
 export function excerptOf(text: string | null, max = 80): string | null {
@@ -79,18 +88,19 @@ export function excerptOf(text: string | null, max = 80): string | null {
 
 export function readBoard(db: Database.Database, query: TicketQuery, now: number): TicketBoard {
   const statuses: readonly TicketStatus[] = query.statuses ?? OPEN_STATUSES;
-  const where: string[] = [`t.status IN (${statuses.map((status) => ticketStatusCode(status)).join(', ')})`];
+  const where: string[] = [];
   const params: (string | number)[] = [];
   if (query.channels) {
     where.push(`t.channel_id IN (${query.channels.map(() => '?').join(', ')})`);
     params.push(...query.channels);
   }
+  // Filters read the ticket's own columns (through small subqueries), so every query is driven from the tickets.
   if (query.category) {
-    where.push('c.code LIKE ?');
+    where.push('t.category_id IN (SELECT id FROM categories WHERE code LIKE ?)');
     params.push(`${query.category}%`);
   }
   if (query.county) {
-    where.push('co.code = ?');
+    where.push('t.grid_id IN (SELECT gc.id FROM grids gc JOIN counties cc ON cc.id = gc.county_id WHERE cc.code = ?)');
     params.push(query.county);
   }
   if (query.gridId !== undefined) {
@@ -101,7 +111,15 @@ export function readBoard(db: Database.Database, query: TicketQuery, now: number
     );
     params.push(query.gridId);
   }
-  if (query.liveOnly) where.push('l.ticket_id IS NOT NULL');
+  if (query.liveOnly) {
+    // Live tickets are the newest: the index range starts at the earliest of them, not at the history's beginning.
+    const earliest = db
+      .prepare('SELECT MIN(t.reported_at) FROM live_tickets l JOIN tickets t ON t.id = l.ticket_id')
+      .pluck()
+      .get() as number | null;
+    where.push('t.reported_at >= ?', 't.id IN (SELECT ticket_id FROM live_tickets)');
+    params.push(earliest ?? Number.MAX_SAFE_INTEGER);
+  }
   if (query.deadline === 'overdue') {
     where.push(`${DEADLINE} < COALESCE(CASE WHEN t.status BETWEEN 4 AND 6 THEN t.closed_at END, ?)`);
     params.push(now);
@@ -109,22 +127,101 @@ export function readBoard(db: Database.Database, query: TicketQuery, now: number
     where.push(`${WARN_FROM} <= COALESCE(CASE WHEN t.status BETWEEN 4 AND 6 THEN t.closed_at END, ?)`);
     params.push(now);
   }
-  const order =
-    query.sort === 'newest'
-      ? 't.reported_at DESC, t.id DESC'
-      : query.sort === 'oldest'
-        ? 't.reported_at, t.id'
-        : `${DEADLINE}, t.id`;
-  const whereSql = `WHERE ${where.join(' AND ')}`;
-  const total = db
-    .prepare(`SELECT count(*) ${FROM_FOR_COUNT} ${whereSql}`)
+  const filters = where;
+  const statusCodes = statuses.map((status) => ticketStatusCode(status));
+  const whereSql = `WHERE t.status IN (${statusCodes.join(', ')})${filters.map((clause) => ` AND ${clause}`).join('')}`;
+  const counted = db
+    .prepare(`SELECT count(*) FROM (SELECT 1 ${FROM_FOR_COUNT} ${whereSql} LIMIT ${BOARD_COUNT_CAP + 1})`)
     .pluck()
     .get(...params) as number;
   const limit = query.limit ?? DEFAULT_LIMIT;
-  const rows = db
-    .prepare(`${SELECT} ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`)
-    .all(...params, limit, query.offset ?? 0) as BoardRow[];
-  return { total, rows: rows.map((row) => boardRow(row, now)), now };
+  const offset = query.offset ?? 0;
+  const sort = query.sort ?? 'deadline';
+  let rows: BoardRow[];
+  if (query.gridId !== undefined) {
+    // A grid's subtree is a small share of the city: SQLite's own plan (the grid index) reads only its tickets.
+    const order =
+      sort === 'newest'
+        ? 't.reported_at DESC, t.id DESC'
+        : sort === 'oldest'
+          ? 't.reported_at, t.id'
+          : `${DEADLINE}, t.id`;
+    rows = db
+      .prepare(`${SELECT} ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .all(...params, limit, offset) as BoardRow[];
+  } else {
+    rows = pageByStatus(db, statusCodes, filters, params, sort, offset + limit).slice(offset, offset + limit);
+  }
+  return {
+    total: Math.min(counted, BOARD_COUNT_CAP),
+    totalCapped: counted > BOARD_COUNT_CAP,
+    rows: rows.map((row) => boardRow(row, now)),
+    now,
+  };
+}
+
+/**
+ * The first `wanted` rows of the board in its order, read status by status from the (status, report time) index:
+ * newest or oldest first, the first `wanted` matches of each status; by time to deadline, in report order while a
+ * later report could still be due sooner than the `wanted`-th found — every deadline is at least the shortest a
+ * category allows after the report (a quarter of it for the most urgent priority), so the scan stops a few days of
+ * tickets after the earliest match instead of reading millions.
+ */
+function pageByStatus(
+  db: Database.Database,
+  statusCodes: readonly number[],
+  filters: readonly string[],
+  params: readonly (string | number)[],
+  sort: 'deadline' | 'newest' | 'oldest',
+  wanted: number,
+): BoardRow[] {
+  const minDeadline = Math.floor(
+    ((db.prepare('SELECT MIN(deadline_hours) FROM categories WHERE deadline_hours IS NOT NULL').pluck().get() as
+      number | null) ?? 1) *
+      3600 *
+      PRIORITY_DEADLINE_FACTORS.emergency,
+  );
+  const found: BoardRow[] = [];
+  const direction = sort === 'newest' ? 'DESC' : 'ASC';
+  for (const status of statusCodes) {
+    const statement = db.prepare(
+      `${SELECT.replace('FROM tickets t', 'FROM tickets t INDEXED BY tickets_by_status_time')} ` +
+        `WHERE t.status = ?${filters.map((clause) => ` AND ${clause}`).join('')} ` +
+        `ORDER BY t.reported_at ${direction}, t.id ${direction}`,
+    );
+    const best: BoardRow[] = [];
+    for (const row of statement.iterate(status, ...params) as Iterable<BoardRow>) {
+      if (sort !== 'deadline') {
+        best.push(row);
+        if (best.length >= wanted) break;
+        continue;
+      }
+      if (best.length >= wanted && row.reported_at + minDeadline > best[best.length - 1]!.deadline_at) break;
+      insertByDeadline(best, row, wanted);
+    }
+    found.push(...best);
+  }
+  const compare =
+    sort === 'deadline'
+      ? (a: BoardRow, b: BoardRow) => a.deadline_at - b.deadline_at || a.id - b.id
+      : sort === 'newest'
+        ? (a: BoardRow, b: BoardRow) => b.reported_at - a.reported_at || b.id - a.id
+        : (a: BoardRow, b: BoardRow) => a.reported_at - b.reported_at || a.id - b.id;
+  return found.sort(compare).slice(0, wanted);
+}
+
+/** Keeps `best` the `wanted` rows due soonest, in order (a sorted insert: `wanted` is a page or a few). */
+function insertByDeadline(best: BoardRow[], row: BoardRow, wanted: number): void {
+  let at = best.length;
+  while (
+    at > 0 &&
+    (best[at - 1]!.deadline_at > row.deadline_at ||
+      (best[at - 1]!.deadline_at === row.deadline_at && best[at - 1]!.id > row.id))
+  )
+    at--;
+  if (at >= wanted) return;
+  best.splice(at, 0, row);
+  if (best.length > wanted) best.pop();
 }
 
 /** One board row, its clock read at `now`. */
