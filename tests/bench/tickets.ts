@@ -4,7 +4,8 @@
  * and the dashboard's KPI queries and the board's queries on that store while it takes them in.
  *
  * - The hub runs as its own process (`npm run hub`, embedded log), as in production; the console core runs here, on
- *   the store in `--data-dir`, connected to it; reports are posted from here over keep-alive HTTP.
+ *   a copy of the store in `--data-dir` (or a city generated for the run), connected to it; reports are posted from
+ *   here over keep-alive HTTP.
  * - Paced phase: `--rate` reports a second (2,000 by default: a storm surge) for `--seconds`; for each report the
  *   time from the start of its POST to the moment this console has applied its dispatch (the ticket is on the
  *   board, dispatched, with its reason): dispatchP50Ms, dispatchP99Ms.
@@ -21,7 +22,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -102,8 +103,13 @@ function startHubProcess(dataDir: string): Promise<{ url: string; child: ChildPr
   });
 }
 
-const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'gridline-tickets-bench-'));
-if (!values['data-dir']) {
+// A store follows one hub tier's ticket stream (its cursor is that stream's sequence number): each run starts a new
+// hub, so it works on a copy of the given city, never on the city itself.
+const dataDir = mkdtempSync(join(tmpdir(), 'gridline-tickets-bench-'));
+if (values['data-dir']) {
+  log(`copying the city in ${values['data-dir']}`);
+  cpSync(values['data-dir'], dataDir, { recursive: true });
+} else {
   log(`no --data-dir: generating a ${scale} city in ${dataDir}`);
   const store = openStore(dataDir);
   await generateCity(store, { scale, seed: 1 });
@@ -351,5 +357,6 @@ try {
 } finally {
   await core.close();
   hub.child.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit(0);

@@ -92,6 +92,7 @@ export class LiveTicketApplier {
   private readonly insertPhoto: Database.Statement;
   private readonly setCursor: Database.Statement;
   private readonly reject: Database.Statement;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly options: ApplierOptions) {
     const db = options.db;
@@ -113,6 +114,13 @@ export class LiveTicketApplier {
     this.reject = db.prepare(
       'INSERT OR REPLACE INTO ticket_stream_rejects (seq, hub_id, reason, event, at) VALUES (?, ?, ?, ?, ?)',
     );
+  }
+
+  /** Prepared once: the applier runs thousands of times a second in a storm. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.options.db.prepare(text)));
+    return statement;
   }
 
   cursor(): number {
@@ -317,23 +325,21 @@ export class LiveTicketApplier {
       action.kind === 'dispatch' || action.kind === 'reroute'
         ? (transition.agency ?? live.department)
         : live.department;
-    this.options.db
-      .prepare(
-        'UPDATE live_tickets SET last_seq = ?, state = ?, deadline_at = ?, warn_from = ?, department = ?, ' +
-          'joint = ?, escalated = ?, open = ?, route = COALESCE(?, route) WHERE ticket_id = ?',
-      )
-      .run(
-        event.seq,
-        JSON.stringify(next),
-        next.deadlineAt,
-        clock.warnFrom,
-        department ?? null,
-        ticketCross(next).joint ? 1 : 0,
-        next.escalatedAt === null ? 0 : 1,
-        OPEN.has(next.status) ? 1 : 0,
-        routeReason ? JSON.stringify(routeReason) : null,
-        live.ticketId,
-      );
+    this.sql(
+      'UPDATE live_tickets SET last_seq = ?, state = ?, deadline_at = ?, warn_from = ?, department = ?, ' +
+        'joint = ?, escalated = ?, open = ?, route = COALESCE(?, route) WHERE ticket_id = ?',
+    ).run(
+      event.seq,
+      JSON.stringify(next),
+      next.deadlineAt,
+      clock.warnFrom,
+      department ?? null,
+      ticketCross(next).joint ? 1 : 0,
+      next.escalatedAt === null ? 0 : 1,
+      OPEN.has(next.status) ? 1 : 0,
+      routeReason ? JSON.stringify(routeReason) : null,
+      live.ticketId,
+    );
     this.insertTimeline.run(live.ticketId, event.seq, result.entry.at, JSON.stringify(result.entry));
     const row = this.writeStatus(live.ticketId, next);
     if (!OPEN.has(next.status)) this.options.duplicates.remove(live.ticketId);
@@ -367,12 +373,10 @@ export class LiveTicketApplier {
       summary,
       details: {},
     });
-    this.options.db
-      .prepare(
-        'UPDATE live_tickets SET last_seq = ?, merged_into = ?, duplicate_of = NULL, open = 0 WHERE ticket_id = ?',
-      )
-      .run(event.seq, into.ticketId, live.ticketId);
-    this.options.db.prepare('UPDATE live_tickets SET duplicate_of = NULL WHERE duplicate_of = ?').run(live.ticketId);
+    this.sql(
+      'UPDATE live_tickets SET last_seq = ?, merged_into = ?, duplicate_of = NULL, open = 0 WHERE ticket_id = ?',
+    ).run(event.seq, into.ticketId, live.ticketId);
+    this.sql('UPDATE live_tickets SET duplicate_of = NULL WHERE duplicate_of = ?').run(live.ticketId);
     this.insertTimeline.run(
       live.ticketId,
       event.seq,
@@ -407,10 +411,14 @@ export class LiveTicketApplier {
     const status = ticketStatusCode(state.status);
     const closedAt = CLOSED.has(state.status) ? state.resolvedAt : null;
     const satisfaction = state.status === 'evaluated' ? state.satisfaction : null;
-    this.options.db
-      .prepare('UPDATE tickets SET status = ?, dispatched_at = ?, closed_at = ?, satisfaction = ? WHERE id = ?')
-      .run(status, state.dispatchedAt, closedAt, satisfaction, ticketId);
-    const gridId = this.options.db.prepare('SELECT grid_id FROM tickets WHERE id = ?').pluck().get(ticketId) as number;
+    this.sql('UPDATE tickets SET status = ?, dispatched_at = ?, closed_at = ?, satisfaction = ? WHERE id = ?').run(
+      status,
+      state.dispatchedAt,
+      closedAt,
+      satisfaction,
+      ticketId,
+    );
+    const gridId = this.sql('SELECT grid_id FROM tickets WHERE id = ?').pluck().get(ticketId) as number;
     return { status, closedAt, satisfaction, gridId };
   }
 
@@ -421,7 +429,7 @@ export class LiveTicketApplier {
     status: TicketStatus,
     row: AppliedChange['row'],
   ): AppliedChange {
-    const point = this.options.db.prepare('SELECT lon, lat FROM tickets WHERE id = ?').get(live.ticketId) as {
+    const point = this.sql('SELECT lon, lat FROM tickets WHERE id = ?').get(live.ticketId) as {
       lon: number;
       lat: number;
     };

@@ -106,10 +106,18 @@ export interface MergeTimelineEntry extends Omit<TimelineEntry, 'action' | 'auth
 export class LiveTicketRecords {
   private readonly byHubId: Database.Statement;
   private readonly byTicketId: Database.Statement;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {
     this.byHubId = db.prepare('SELECT * FROM live_tickets WHERE hub_id = ?');
     this.byTicketId = db.prepare('SELECT * FROM live_tickets WHERE ticket_id = ?');
+  }
+
+  /** Prepared once per connection. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
   }
 
   byHub(hubId: string): LiveTicket | undefined {
@@ -123,23 +131,22 @@ export class LiveTicketRecords {
   }
 
   cursor(): number {
-    return this.db.prepare('SELECT seq FROM ticket_stream WHERE id = 1').pluck().get() as number;
+    return this.sql('SELECT seq FROM ticket_stream WHERE id = 1').pluck().get() as number;
   }
 
   timeline(ticketId: number): StoredTimelineEntry[] {
-    const rows = this.db
-      .prepare('SELECT seq, entry FROM ticket_timeline WHERE ticket_id = ? ORDER BY id')
-      .all(ticketId) as { seq: number | null; entry: string }[];
+    const rows = this.sql('SELECT seq, entry FROM ticket_timeline WHERE ticket_id = ? ORDER BY id').all(ticketId) as {
+      seq: number | null;
+      entry: string;
+    }[];
     return rows.map((row) => ({ seq: row.seq, entry: JSON.parse(row.entry) as StoredTimelineEntry['entry'] }));
   }
 
   /** The tickets merged into a case. */
   mergedInto(caseId: number): { ticketId: number; hubId: string; channel: number }[] {
-    return this.db
-      .prepare(
-        'SELECT l.ticket_id AS ticketId, l.hub_id AS hubId, t.channel_id AS channel FROM live_tickets l ' +
-          'JOIN tickets t ON t.id = l.ticket_id WHERE l.merged_into = ? ORDER BY l.ticket_id',
-      )
-      .all(caseId) as { ticketId: number; hubId: string; channel: number }[];
+    return this.sql(
+      'SELECT l.ticket_id AS ticketId, l.hub_id AS hubId, t.channel_id AS channel FROM live_tickets l ' +
+        'JOIN tickets t ON t.id = l.ticket_id WHERE l.merged_into = ? ORDER BY l.ticket_id',
+    ).all(caseId) as { ticketId: number; hubId: string; channel: number }[];
   }
 }
