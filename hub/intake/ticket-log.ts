@@ -184,6 +184,14 @@ const transitionEvent = (seq: number, at: number, submit: TicketTransitionSubmit
 /** The embedded log of a single hub: one SQLite file, WAL. */
 export class SqliteTicketLog implements TicketLog {
   private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Prepared once: a storm files thousands of reports a second. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  }
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -208,26 +216,26 @@ export class SqliteTicketLog implements TicketLog {
   }
 
   private read(id: string): TicketStatusRecord | undefined {
-    const row = this.db.prepare('SELECT body FROM ticket_status WHERE id = ?').get(id) as { body: string } | undefined;
+    const row = this.sql('SELECT body FROM ticket_status WHERE id = ?').get(id) as { body: string } | undefined;
     return row ? readRecord(row.body) : undefined;
   }
 
   /** Appends an event whose body needs its own sequence number: the number is taken first, then the row filled in. */
   private append(ticket: string, kind: string, at: number, body: (seq: number) => TicketEventMessage): number {
-    const { lastInsertRowid } = this.db
-      .prepare("INSERT INTO ticket_events (ticket, kind, at, body) VALUES (?, ?, ?, '')")
-      .run(ticket, kind, at);
+    const { lastInsertRowid } = this.sql("INSERT INTO ticket_events (ticket, kind, at, body) VALUES (?, ?, ?, '')").run(
+      ticket,
+      kind,
+      at,
+    );
     const seq = Number(lastInsertRowid);
     const event = body(seq);
-    this.db
-      .prepare('UPDATE ticket_events SET ticket = ?, body = ? WHERE seq = ?')
-      .run(event.id, JSON.stringify(event), seq);
+    this.sql('UPDATE ticket_events SET ticket = ?, body = ? WHERE seq = ?').run(event.id, JSON.stringify(event), seq);
     return seq;
   }
 
   report(report: IntakeReport, scope: string, hash: string): Promise<ReportOutcome> {
     const outcome = this.db.transaction((): ReportOutcome => {
-      const known = this.db.prepare('SELECT hash, ticket FROM ticket_keys WHERE scope = ?').get(scope) as
+      const known = this.sql('SELECT hash, ticket FROM ticket_keys WHERE scope = ?').get(scope) as
         { hash: string; ticket: string } | undefined;
       if (known) {
         if (known.hash !== hash) return { ok: false, conflict: true, id: known.ticket };
@@ -242,9 +250,9 @@ export class SqliteTicketLog implements TicketLog {
       // The id is the event's own sequence number.
       const seq = this.append('', 'reported', report.receivedAt, (taken) => reportedEvent(taken, report));
       const id = ticketId(seq);
-      this.db.prepare('INSERT INTO ticket_keys (scope, hash, ticket) VALUES (?, ?, ?)').run(scope, hash, id);
+      this.sql('INSERT INTO ticket_keys (scope, hash, ticket) VALUES (?, ?, ?)').run(scope, hash, id);
       const status: TicketStatusRecord = { id, ...reportedStatus(report), lastSeq: seq };
-      this.db.prepare('INSERT INTO ticket_status (id, body) VALUES (?, ?)').run(id, JSON.stringify(status));
+      this.sql('INSERT INTO ticket_status (id, body) VALUES (?, ?)').run(id, JSON.stringify(status));
       return { ok: true, seq, id, duplicate: false, status };
     })();
     return Promise.resolve(outcome);
@@ -266,16 +274,16 @@ export class SqliteTicketLog implements TicketLog {
       const at = Math.max(nowSeconds, record.updatedAt);
       const seq = this.append(submit.id, submit.kind, at, (taken) => transitionEvent(taken, at, submit));
       const status = transitioned(record, submit, seq, at);
-      this.db.prepare('UPDATE ticket_status SET body = ? WHERE id = ?').run(JSON.stringify(status), submit.id);
+      this.sql('UPDATE ticket_status SET body = ? WHERE id = ?').run(JSON.stringify(status), submit.id);
       return { ok: true, seq, at, event: transitionEvent(seq, at, submit), status };
     })();
     return Promise.resolve(outcome);
   }
 
   since(seq: number, limit: number): Promise<TicketEventMessage[]> {
-    const rows = this.db
-      .prepare('SELECT body FROM ticket_events WHERE seq > ? ORDER BY seq LIMIT ?')
-      .all(seq, limit) as { body: string }[];
+    const rows = this.sql('SELECT body FROM ticket_events WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, limit) as {
+      body: string;
+    }[];
     return Promise.resolve(rows.map((row) => JSON.parse(row.body) as TicketEventMessage));
   }
 

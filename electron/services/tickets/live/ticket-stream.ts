@@ -31,7 +31,7 @@ export interface TicketStreamOptions {
 /** Events per transaction: large enough for a storm's throughput, small enough to keep the main process responsive. */
 const BATCH = 500;
 /** How long a drain waits for more events to arrive before it applies them. */
-const COALESCE_MS = 2;
+const COALESCE_MS = 10;
 /** Live events held while a gap is fetched; more than this and the oldest are dropped (`since` brings them back). */
 const MAX_PENDING = 50_000;
 
