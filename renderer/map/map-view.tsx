@@ -27,6 +27,11 @@ export interface MapViewProps {
   onComplete?: () => void;
   /** Where to fly (a search hit); a new object flies again. */
   focus?: MapFocus;
+  /**
+   * What these layers show, in a word (e.g. "live-tickets:3"): written to `<html data-map-mark>` once deck.gl has
+   * drawn a frame with them, so a test or a wall's monitor can tell when a change reached the screen.
+   */
+  mark?: string;
 }
 
 export interface MapPick {
@@ -108,10 +113,12 @@ function drawOncePerFrame(basemap: MaplibreMap, overlay: MapboxOverlay): void {
 }
 
 export function MapView(props: MapViewProps) {
-  const { bounds, layers, label, onReady, onError, onZoom, onPick, complete = false, onComplete, focus } = props;
+  const { bounds, layers, label, onReady, onError, onZoom, onPick, complete = false, onComplete, focus, mark } = props;
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<MaplibreMap>(null);
   const overlay = useRef<MapboxOverlay>(null);
+  /** The mark of the layers last handed to deck.gl, written after the next frame it draws. */
+  const pendingMark = useRef<string | undefined>(undefined);
   const initialLayers = useRef(layers);
   // Read by the map's and deck's callbacks, which outlive any one render: new handlers must not re-create the map.
   const completion = useRef({ complete, announced: false, onComplete });
@@ -154,6 +161,10 @@ export function MapView(props: MapViewProps) {
       onAfterRender: () => {
         deckDrawn = true;
         announce();
+        if (pendingMark.current !== undefined) {
+          document.documentElement.dataset.mapMark = pendingMark.current;
+          pendingMark.current = undefined;
+        }
         const done = completion.current;
         if (done.complete && !done.announced) {
           done.announced = true;
@@ -204,7 +215,8 @@ export function MapView(props: MapViewProps) {
 
   useEffect(() => {
     overlay.current?.setProps({ layers });
-  }, [layers]);
+    pendingMark.current = mark;
+  }, [layers, mark]);
 
   useEffect(() => {
     if (!focus) return;

@@ -73,6 +73,8 @@ interface Options {
 
 /** The hub's secrets in tests: the console's, and the one phones' tokens are signed with. */
 export const HUB_SECRETS = { worker: 'e2e-worker-secret-0123456789', console: 'e2e-console-secret-0123456789' };
+/** The intake's API key of the 郑好拍 photo app in tests (the hub's intake posts as that channel with it). */
+export const E2E_INTAKE_KEY = 'e2e-zhenghaopai-intake-key';
 
 interface Fixtures {
   console: ConsoleFixture;
@@ -99,6 +101,7 @@ export const test = base.extend<Fixtures & Options>({
           workerSecret: HUB_SECRETS.worker,
           consoleSecret: HUB_SECRETS.console,
           dataDir: mkdtempSync(join(tmpdir(), 'gridline-e2e-hub-')),
+          intakeKeys: { [E2E_INTAKE_KEY]: 'zhenghaopai' },
           log: () => {},
         })
       : undefined;

@@ -386,6 +386,7 @@ export function AppShell({ role }: { role: ViewRole }) {
             onReady={onMapReady}
             complete={layersComplete}
             onComplete={markMapDrawn}
+            mark={`live-tickets:${liveTickets?.ids.length ?? 0}`}
             onError={onMapError}
           />
         )}

@@ -20,6 +20,7 @@ import {
   type TicketQuery,
 } from '../../../../shared/contract';
 import type { TicketActionName } from '../../../../shared/contract/tickets-contract';
+import { CHANNELS } from '../../../../shared/domain/channels';
 import { createCategorySuggester, type CategorySuggester } from '../../../../shared/domain/tickets/category-suggester';
 import { DEADLINE_STATES, DEFAULT_DEADLINE_POLICY, deadlineState } from '../../../../shared/domain/tickets/deadlines';
 import {
@@ -728,7 +729,10 @@ function actorName(by: TicketActor, unitName: (code: string) => string | undefin
       return by.id;
     case 'unit':
       return unitName(by.department) ?? by.department;
-    case 'system':
-      return SERVICE_NAMES[by.id] ?? by.id;
+    case 'system': {
+      // Intake filings name their channel: "intake:zhenghaopai" → 郑好拍 Zhenghaopai photo app.
+      const channel = by.id.startsWith('intake:') ? CHANNELS.find((spec) => spec.code === by.id.slice(7)) : undefined;
+      return channel ? `${channel.name} ${channel.nameEn}` : (SERVICE_NAMES[by.id] ?? by.id);
+    }
   }
 }
