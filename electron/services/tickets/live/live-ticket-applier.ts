@@ -31,7 +31,7 @@ import {
 import type { TicketEventMessage } from '../../../../shared/protocol/hub-protocol';
 import { reportedTime, type IntakeReport } from '../../../../shared/protocol/intake';
 import type { TicketRouter } from '../routing/ticket-router';
-import type { Route, RouteReason } from '../routing/route-types';
+import type { Route, RouteReason, RuleDraft } from '../routing/route-types';
 import { type DuplicateFinder } from './duplicate-finder';
 import { LiveTicketRecords, type LiveTicket, type MergeTimelineEntry } from './live-ticket-records';
 
@@ -341,6 +341,7 @@ export class LiveTicketApplier {
       live.ticketId,
     );
     this.insertTimeline.run(live.ticketId, event.seq, result.entry.at, JSON.stringify(result.entry));
+    if (action.kind === 'reroute') this.addRule(transition.action['rule'], action.by, event);
     const row = this.writeStatus(live.ticketId, next);
     if (!OPEN.has(next.status)) this.options.duplicates.remove(live.ticketId);
     const changes = [this.change(live, event, action.kind, next.status, row)];
@@ -404,6 +405,29 @@ export class LiveTicketApplier {
     this.options.duplicates.remove(live.ticketId);
     const row = this.writeStatus(live.ticketId, into.state);
     return { changes: [this.change(live, event, 'merged', into.state.status, row)] };
+  }
+
+  /**
+   * A routing rule made with a re-route (ticket-desk.ts): added here, in stream order, on every console. A rule this
+   * store cannot take (a code its city lacks) is logged and skipped; the re-route stands.
+   */
+  private addRule(value: unknown, by: TicketAction['by'], event: TicketEventMessage): void {
+    if (typeof value !== 'object' || value === null) return;
+    const draft = value as RuleDraft;
+    try {
+      this.options.router.addRule(
+        {
+          categoryCode: String(draft.categoryCode),
+          scope: { kind: draft.scope?.kind === 'county' ? 'county' : 'grid', code: String(draft.scope?.code) },
+          departmentCode: String(draft.departmentCode),
+          note: typeof draft.note === 'string' ? draft.note : null,
+          fromTicketId: typeof draft.fromTicketId === 'number' ? draft.fromTicketId : null,
+        },
+        by.id,
+      );
+    } catch (error) {
+      this.options.log('tickets.rule-skipped', { seq: event.seq, id: event.id, error: String(error) });
+    }
   }
 
   /** The `tickets` row's status columns from a lifecycle state. */

@@ -38,6 +38,7 @@ import type { Store } from '../../store/store';
 import type { KpiService } from '../kpi/kpi-service';
 import type { TicketService } from '../ticket-service';
 import type { TicketRouter } from '../routing/ticket-router';
+import type { RuleDraft } from '../routing/route-types';
 import { DuplicateFinder, metresBetween, type DuplicatePolicy } from './duplicate-finder';
 import { LiveTicketApplier, type AppliedChange, type DispatchProposal } from './live-ticket-applier';
 import { LiveTicketRecords, type LiveTicket } from './live-ticket-records';
@@ -279,7 +280,12 @@ export class TicketDesk {
         await this.submit(live, action, 'transition');
         escalated++;
       } catch (error) {
-        this.options.log('warn', 'tickets.escalation-failed', { id: live.hubId, error: String(error) });
+        // Another console's watcher escalating it first is the normal case with several consoles.
+        const first = error instanceof ContractError && error.message.includes('Another console acted');
+        this.options.log(first ? 'info' : 'warn', 'tickets.escalation-failed', {
+          id: live.hubId,
+          error: String(error),
+        });
       }
     }
     return escalated;
@@ -594,8 +600,15 @@ export class TicketDesk {
       en: `Re-routed by hand → ${target.nameEn}, because: ${reason} (${operator.username})`,
       steps: [...(live.route?.steps ?? [])],
     };
-    await this.submit(live, action, 'transition', { route, agency: target.name });
+    // The rule travels with the re-route on the stream, so every console adds it in the same place of the order and
+    // routes the next such report alike (a rule kept by one console alone would lose to another's dispatch).
+    let ruleDraft: RuleDraft | undefined;
     if (rule) {
+      if (rule.kind === 'county' && operator.scope.kind === 'l1') {
+        throw refused(
+          '街道值班员不能设立全区县的派单规则。 A street duty officer may not make a rule for a whole county.',
+        );
+      }
       const point = this.options.store.reader().prepare('SELECT lon, lat FROM tickets WHERE id = ?').get(id) as {
         lon: number;
         lat: number;
@@ -608,15 +621,21 @@ export class TicketDesk {
         ticketId: id,
         note: reason,
       });
-      if (
-        proposal.ok &&
-        proposal.scopes.some((option) => option.scope.kind === rule.kind && option.scope.code === rule.code)
+      if (!proposal.ok) {
+        if (proposal.refusal !== 'same-department') throw refused(`${proposal.reason.zh} ${proposal.reason.en}`);
+      } else if (
+        !proposal.scopes.some((option) => option.scope.kind === rule.kind && option.scope.code === rule.code)
       ) {
-        this.options.router.addRule({ ...proposal.draft, scope: rule }, operator.username);
-      } else if (!proposal.ok && proposal.refusal !== 'same-department') {
-        throw refused(`${proposal.reason.zh} ${proposal.reason.en}`);
+        throw refused('规则范围须为本工单所在网格或其上级。 A rule applies to the ticket’s grid or one above it.');
+      } else {
+        ruleDraft = { ...proposal.draft, scope: rule };
       }
     }
+    await this.submit(live, action, 'transition', {
+      route,
+      agency: target.name,
+      ...(ruleDraft ? { rule: ruleDraft } : {}),
+    });
     return this.get(id, operator);
   }
 
@@ -659,7 +678,7 @@ export class TicketDesk {
     live: LiveTicket,
     action: TicketAction,
     kind: 'transition',
-    extra: { route?: unknown; agency?: string } = {},
+    extra: { route?: unknown; agency?: string; rule?: RuleDraft } = {},
   ): Promise<void> {
     const link = this.link();
     const result = applyTransition(live.state, action, Math.max(this.now(), live.state.updatedAt));
@@ -681,6 +700,7 @@ export class TicketDesk {
         action: {
           ...action,
           ...(extra.route ? { route: extra.route } : {}),
+          ...(extra.rule ? { rule: extra.rule } : {}),
         },
         status: result.ticket.status,
         ...(notes ? { notes: notes.slice(0, 4000) } : {}),

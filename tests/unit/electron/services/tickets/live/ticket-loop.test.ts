@@ -348,6 +348,10 @@ describe('the live ticket loop', () => {
     expect(rerouted.route?.zh).toContain('人工改派');
     expect(rerouted.parties.find((party) => party.role === 'lead')?.department).toBe(target.code);
     expect(rerouted.timeline.at(-1)!.action).toBe('reroute');
+    // The rule travelled with the re-route on the stream: whichever console proposes the next dispatch holds it.
+    expect(
+      store.reader().prepare('SELECT department_code FROM routing_rules WHERE retired_at IS NULL').pluck().all(),
+    ).toContain(target.code);
     // The next report of that category in that grid goes where the rule says, and says why.
     const next = await reportAndDispatch(first, '小区门口有人占道摆摊，堵住了人行道', at);
     const routed = await call(first, 'tickets.get', { id: next }, commander);
