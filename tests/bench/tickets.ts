@@ -96,7 +96,14 @@ function startHubProcess(dataDir: string): Promise<{ url: string; child: ChildPr
         buffered = buffered.slice(at + 1);
         try {
           const entry = JSON.parse(line) as { event?: string; port?: number };
-          if (entry.event === 'hub.started' && entry.port) resolve({ url: `http://127.0.0.1:${entry.port}`, child });
+          if (entry.event === 'hub.started' && entry.port) {
+            // From here on the hub's log lines are drained unread: parsing two lines a report would charge the
+            // console's process (this one) for the hub's logging.
+            child.stdout.removeAllListeners('data');
+            child.stdout.resume();
+            resolve({ url: `http://127.0.0.1:${entry.port}`, child });
+            return;
+          }
         } catch {
           // Not a log line of ours.
         }
