@@ -20,6 +20,8 @@ import { ROLE_FLAKY, ROLE_OFFLINE } from './city-workers';
 import { emptyFleetCounts, type CommandDelta, type FleetConfig, type FleetCounts } from './messages';
 import { PatrolReporter, type PatrolRefusal, type PatrolReportCounts } from './patrol-reports';
 import { reportPlaces, type ReportPlaces } from './report-places';
+// The seeded PRNG: delays and drop times repeat from run to run.
+import { prng } from './report-pacer';
 
 type WorkerSocket = Socket<WorkerListens, WorkerCalls>;
 
@@ -41,17 +43,6 @@ interface CommandState {
   readsSent: number;
   latencies: number[];
   dirty: boolean;
-}
-
-/** A small seeded PRNG (mulberry32): delays and drop times repeat from run to run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** An exponential spread around `mean`, bounded to [mean / 20, 4 · mean]: most people read soon, a few much later. */
