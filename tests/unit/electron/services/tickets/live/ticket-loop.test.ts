@@ -18,6 +18,7 @@ import { openStore, type Store } from '../../../../../../electron/services/store
 import { TicketHeatmap } from '../../../../../../electron/services/tickets/ticket-heatmap';
 import { startHub, type Hub } from '../../../../../../hub/server/hub-server';
 import type { InvokeName, InvokeOutput } from '../../../../../../shared/contract';
+import { DEADLINE_STATES } from '../../../../../../shared/domain/tickets/deadlines';
 import { operatorClient, TEST_SCRYPT } from '../../../host/console-operators';
 
 const resourcesDir = join(import.meta.dirname, '..', '..', '..', '..', '..', '..', 'resources');
@@ -303,11 +304,20 @@ describe('the live ticket loop', () => {
     const detail = await call(first, 'tickets.get', { id }, commander);
     expect(detail.clock.state).toBe('on-time');
     const started = clockMs;
+    /** How the map colours the ticket now (DEADLINE_STATES index → name). */
+    const onMap = async (): Promise<string | undefined> => {
+      const points = await call(first, 'tickets.getLivePoints', {}, commander);
+      const at = points.ids.indexOf(id);
+      return at < 0 ? undefined : DEADLINE_STATES[points.deadlines[at]!];
+    };
+    expect(await onMap()).toBe('on-time');
     try {
       clockMs = detail.clock.deadlineAt * 1000 - 1000;
       expect((await call(first, 'tickets.get', { id }, commander)).clock.state).toBe('warning');
+      expect(await onMap()).toBe('warning');
       clockMs = detail.clock.deadlineAt * 1000 + 1000;
       expect((await call(first, 'tickets.get', { id }, commander)).clock.state).toBe('overdue');
+      expect(await onMap()).toBe('overdue');
       clockMs = (detail.clock.escalateAfter + 1) * 1000;
       // The watchers of both consoles look every 200 ms; the hub's version check lets one escalation in.
       const escalated = await until('escalation', async () => {
@@ -316,6 +326,7 @@ describe('the live ticket loop', () => {
       });
       await new Promise((resolve) => setTimeout(resolve, 600));
       expect(escalated.clock.state).toBe('escalated');
+      expect(await onMap()).toBe('escalated');
       const settled = await call(first, 'tickets.get', { id }, commander);
       expect(settled.timeline.filter((entry) => entry.action === 'escalate')).toHaveLength(1);
       expect(escalated.timeline.at(-1)!.actor).toContain('Deadline watcher');
