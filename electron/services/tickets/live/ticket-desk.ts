@@ -322,7 +322,8 @@ export class TicketDesk {
     }[];
     const clock = deadlineState(live.state, now, DEFAULT_DEADLINE_POLICY);
     const cross = ticketCross(live.state);
-    const actions = this.actionsFor(live, operator);
+    const mergeCandidates = this.mergeCandidates(live);
+    const actions = this.actionsFor(live, operator, mergeCandidates.length > 0);
     const categories = (code: string) => this.options.router.category(code);
     return {
       ticket: row,
@@ -374,7 +375,7 @@ export class TicketDesk {
         secondsOverdue: clock.secondsOverdue,
       },
       satisfaction: live.state.satisfaction,
-      mergeCandidates: this.mergeCandidates(live),
+      mergeCandidates,
       merged: this.records.mergedInto(id).map((merged) => ({
         id: merged.ticketId,
         hubId: merged.hubId,
@@ -436,19 +437,28 @@ export class TicketDesk {
     return { kind: 'operator', id: operator.username, role: operator.role, scope: operator.scope };
   }
 
-  private actionsFor(live: LiveTicket, operator: DeskOperator | undefined): TicketActionName[] {
+  private actionsFor(live: LiveTicket, operator: DeskOperator | undefined, hasCandidates: boolean): TicketActionName[] {
     if (!operator || live.mergedInto !== null || !this.options.link) return [];
     const allowed: TicketActionName[] = allowedActions(live.state, this.actorOf(operator)).flatMap((kind) =>
       kind === 'dispatch' ? [] : [kind],
     );
-    // Merging is a dispatcher's decision on an open case: the same authority as re-routing.
-    const canDispatch = allowedActions({ ...live.state, status: 'dispatched' }, this.actorOf(operator)).includes(
-      'reroute',
-    );
-    if (canDispatch && OPEN_STATUSES.includes(live.state.status) && this.mergeCandidates(live).length > 0) {
+    if (hasCandidates && OPEN_STATUSES.includes(live.state.status) && this.mayMerge(live, operator)) {
       allowed.push('merge');
     }
     return allowed;
+  }
+
+  /** Merging is a dispatcher's decision on an open case: the same authority as re-routing, over the ticket's place. */
+  private mayMerge(live: LiveTicket, operator: DeskOperator): boolean {
+    return allowedActions({ ...live.state, status: 'dispatched' }, this.actorOf(operator)).includes('reroute');
+  }
+
+  /** Where a ticket lies (WGS-84). */
+  private pointOf(id: number): { lon: number; lat: number } {
+    return this.options.store.reader().prepare('SELECT lon, lat FROM tickets WHERE id = ?').get(id) as {
+      lon: number;
+      lat: number;
+    };
   }
 
   private readOnlyReason(live: LiveTicket, operator: DeskOperator | undefined): string {
@@ -548,12 +558,11 @@ export class TicketDesk {
     scopes: { kind: 'grid' | 'county'; code: string; name: string; level: string }[];
   } {
     const live = this.liveOrRefuse(id);
-    const point = this.options.store.reader().prepare('SELECT lon, lat FROM tickets WHERE id = ?').get(id) as {
-      lon: number;
-      lat: number;
-    };
+    const point = this.pointOf(id);
     const lead = live.state.parties.find((party) => party.role === 'lead');
-    const other = this.options.router.departments().find((department) => department.code !== lead?.department);
+    const departments = this.options.router.departments();
+    // The scopes a rule could take depend only on the place: asked of the router with any department but the lead.
+    const other = departments.find((department) => department.code !== lead?.department);
     const proposal = other
       ? this.options.router.proposeRule({
           lng: point.lon,
@@ -564,7 +573,7 @@ export class TicketDesk {
       : undefined;
     return {
       current: lead?.department ?? null,
-      departments: this.options.router.departments(),
+      departments,
       scopes:
         proposal && proposal.ok
           ? proposal.scopes.map((option) => ({ ...option.scope, name: option.name, level: option.level }))
@@ -617,10 +626,7 @@ export class TicketDesk {
           '街道值班员不能设立全区县的派单规则。 A street duty officer may not make a rule for a whole county.',
         );
       }
-      const point = this.options.store.reader().prepare('SELECT lon, lat FROM tickets WHERE id = ?').get(id) as {
-        lon: number;
-        lat: number;
-      };
+      const point = this.pointOf(id);
       const proposal = this.options.router.proposeRule({
         lng: point.lon,
         lat: point.lat,
@@ -655,8 +661,7 @@ export class TicketDesk {
     if (!OPEN_STATUSES.includes(live.state.status) || !OPEN_STATUSES.includes(target.state.status)) {
       throw refused('只能合并未办结的工单。 Only open tickets can be merged.');
     }
-    const check = allowedActions({ ...live.state, status: 'dispatched' }, this.actorOf(operator));
-    if (!check.includes('reroute')) throw refused('无权在此辖区并案。 No authority to merge tickets here.');
+    if (!this.mayMerge(live, operator)) throw refused('无权在此辖区并案。 No authority to merge tickets here.');
     const ack = await this.link().submit({
       id: live.hubId,
       kind: 'merged',
