@@ -33,7 +33,12 @@ import { reportedTime, type IntakeReport } from '../../../../shared/protocol/int
 import type { TicketRouter } from '../routing/ticket-router';
 import type { Route, RouteReason, RuleDraft } from '../routing/route-types';
 import { type DuplicateFinder } from './duplicate-finder';
-import { LiveTicketRecords, type LiveTicket, type MergeTimelineEntry } from './live-ticket-records';
+import {
+  LiveTicketRecords,
+  type LiveTicket,
+  type LiveTicketState,
+  type MergeTimelineEntry,
+} from './live-ticket-records';
 
 /** Where a report goes when the text matches no category and the sender named none. */
 export const DEFAULT_CATEGORY = '190301';
@@ -71,6 +76,8 @@ export interface DispatchProposal {
   ticketId: number;
   hubId: string;
   expect: number;
+  /** The ticket's state the dispatch was checked against (after the batch). */
+  state: TicketState;
   action: TicketAction & { kind: 'dispatch' };
   route: RouteReason;
   agency: string;
@@ -181,7 +188,7 @@ export class LiveTicketApplier {
     const proposals: DispatchProposal[] = [];
     for (const { change, route } of created) {
       if (!route) continue;
-      const live = this.records.byTicket(change.ticketId);
+      const live = this.records.stateByTicket(change.ticketId);
       if (!live || live.state.status !== 'reported') continue;
       const unit = this.options.router.unit(route.department.code);
       if (!unit) continue;
@@ -189,6 +196,7 @@ export class LiveTicketApplier {
         ticketId: live.ticketId,
         hubId: live.hubId,
         expect: live.lastSeq,
+        state: live.state,
         action: { kind: 'dispatch', by: { kind: 'system', id: DISPATCH_SERVICE }, lead: unit.unit },
         route: route.reason,
         agency: unit.name,
@@ -220,7 +228,7 @@ export class LiveTicketApplier {
   ):
     | string
     | { changes: AppliedChange[]; created: { change: AppliedChange; route: Route | null; ticket: TicketState } } {
-    if (this.records.byHub(event.id)) return 'already applied';
+    if (this.records.has(event.id)) return 'already applied';
     const suggestions = this.options.suggester().suggest(report.text, 3);
     let categorySource: 'sender' | 'suggested' | 'default' = 'sender';
     let categoryCode = report.categoryCode;
@@ -311,7 +319,7 @@ export class LiveTicketApplier {
   }
 
   private applyTransitionEvent(event: TicketEventMessage): string | { changes: AppliedChange[] } {
-    const live = this.records.byHub(event.id);
+    const live = this.records.stateByHub(event.id);
     if (!live) return 'a transition of a ticket this store does not hold';
     const transition = event.transition!;
     const action = transition.action as unknown as TicketAction;
@@ -342,14 +350,14 @@ export class LiveTicketApplier {
     );
     this.insertTimeline.run(live.ticketId, event.seq, result.entry.at, JSON.stringify(result.entry));
     if (action.kind === 'reroute') this.addRule(transition.action['rule'], action.by, event);
-    const row = this.writeStatus(live.ticketId, next);
+    const row = this.writeStatus(live, next);
     if (!OPEN.has(next.status)) this.options.duplicates.remove(live.ticketId);
     const changes = [this.change(live, event, action.kind, next.status, row)];
     // Reporters of merged tickets follow the case.
     for (const merged of this.records.mergedInto(live.ticketId)) {
-      const mergedLive = this.records.byTicket(merged.ticketId);
+      const mergedLive = this.records.stateByTicket(merged.ticketId);
       if (!mergedLive) continue;
-      const mergedRow = this.writeStatus(merged.ticketId, next);
+      const mergedRow = this.writeStatus(mergedLive, next);
       changes.push(this.change(mergedLive, event, `case-${action.kind}`, next.status, mergedRow));
     }
     return { changes };
@@ -403,8 +411,9 @@ export class LiveTicketApplier {
       ),
     );
     this.options.duplicates.remove(live.ticketId);
-    const row = this.writeStatus(live.ticketId, into.state);
-    return { changes: [this.change(live, event, 'merged', into.state.status, row)] };
+    const place = this.records.stateByTicket(live.ticketId)!;
+    const row = this.writeStatus(place, into.state);
+    return { changes: [this.change(place, event, 'merged', into.state.status, row)] };
   }
 
   /**
@@ -431,7 +440,7 @@ export class LiveTicketApplier {
   }
 
   /** The `tickets` row's status columns from a lifecycle state. */
-  private writeStatus(ticketId: number, state: TicketState): AppliedChange['row'] {
+  private writeStatus(ticket: LiveTicketState, state: TicketState): AppliedChange['row'] {
     const status = ticketStatusCode(state.status);
     const closedAt = CLOSED.has(state.status) ? state.resolvedAt : null;
     const satisfaction = state.status === 'evaluated' ? state.satisfaction : null;
@@ -440,31 +449,26 @@ export class LiveTicketApplier {
       state.dispatchedAt,
       closedAt,
       satisfaction,
-      ticketId,
+      ticket.ticketId,
     );
-    const gridId = this.sql('SELECT grid_id FROM tickets WHERE id = ?').pluck().get(ticketId) as number;
-    return { status, closedAt, satisfaction, gridId };
+    return { status, closedAt, satisfaction, gridId: ticket.gridId };
   }
 
   private change(
-    live: LiveTicket,
+    live: LiveTicketState,
     event: TicketEventMessage,
     kind: string,
     status: TicketStatus,
     row: AppliedChange['row'],
   ): AppliedChange {
-    const point = this.sql('SELECT lon, lat FROM tickets WHERE id = ?').get(live.ticketId) as {
-      lon: number;
-      lat: number;
-    };
     return {
       ticketId: live.ticketId,
       hubId: live.hubId,
       seq: event.seq,
       kind,
       status,
-      lng: point.lon,
-      lat: point.lat,
+      lng: live.lng,
+      lat: live.lat,
       receivedAtMs: null,
       row,
     };

@@ -102,6 +102,22 @@ export interface MergeTimelineEntry extends Omit<TimelineEntry, 'action' | 'auth
   authorisedBy: TimelineEntry['authorisedBy'];
 }
 
+/** What applying a transition needs of a live ticket: its state and place, without the report's JSON columns. */
+export interface LiveTicketState {
+  ticketId: number;
+  hubId: string;
+  lastSeq: number;
+  state: TicketState;
+  department: string | null;
+  lng: number;
+  lat: number;
+  gridId: number;
+}
+
+const STATE_COLUMNS =
+  'SELECT l.ticket_id AS ticketId, l.hub_id AS hubId, l.last_seq AS lastSeq, l.state, l.department, ' +
+  't.lon AS lng, t.lat, t.grid_id AS gridId FROM live_tickets l JOIN tickets t ON t.id = l.ticket_id';
+
 /** Prepared statements over one connection (the writer for the applier, the reader for queries). */
 export class LiveTicketRecords {
   private readonly byHubId: Database.Statement;
@@ -128,6 +144,26 @@ export class LiveTicketRecords {
   byTicket(ticketId: number): LiveTicket | undefined {
     const row = this.byTicketId.get(ticketId) as LiveTicketRow | undefined;
     return row && fromRow(row);
+  }
+
+  /** Whether the stream's ticket is in this store already (a replayed report). */
+  has(hubId: string): boolean {
+    return this.sql('SELECT 1 FROM live_tickets WHERE hub_id = ?').pluck().get(hubId) !== undefined;
+  }
+
+  /** A live ticket's state and place: the applier reads it for every transition, thousands a second in a storm. */
+  stateByHub(hubId: string): LiveTicketState | undefined {
+    return this.toState(this.sql(`${STATE_COLUMNS} WHERE l.hub_id = ?`).get(hubId));
+  }
+
+  stateByTicket(ticketId: number): LiveTicketState | undefined {
+    return this.toState(this.sql(`${STATE_COLUMNS} WHERE l.ticket_id = ?`).get(ticketId));
+  }
+
+  private toState(row: unknown): LiveTicketState | undefined {
+    if (row === undefined) return undefined;
+    const state = row as Omit<LiveTicketState, 'state'> & { state: string };
+    return { ...state, state: JSON.parse(state.state) as TicketState };
   }
 
   cursor(): number {

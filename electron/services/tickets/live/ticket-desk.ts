@@ -224,9 +224,7 @@ export class TicketDesk {
 
   /** Submits the first dispatch of a new ticket; another console having done it first is the normal case. */
   private async propose(proposal: DispatchProposal): Promise<void> {
-    const live = this.records.byTicket(proposal.ticketId);
-    if (!live || live.state.status !== 'reported') return;
-    const checked = applyTransition(live.state, proposal.action, Math.max(this.now(), live.state.updatedAt));
+    const checked = applyTransition(proposal.state, proposal.action, Math.max(this.now(), proposal.state.updatedAt));
     if (!checked.ok) {
       this.options.log('warn', 'tickets.dispatch-refused', { id: proposal.hubId, reason: checked.message });
       return;
