@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { INTAKE_CHANNELS, type IntakeChannel } from '../shared/protocol/intake';
 import { DEFAULT_RESOURCES_DIR } from './intake/intake-resources';
+import { createLineLog } from './line-log';
 import { startRedis } from './redis-process';
 import { startHub } from './server/hub-server';
 
@@ -34,8 +35,9 @@ const { values } = parseArgs({
   },
 });
 
-const log = (event: string, fields: Record<string, unknown> = {}): void =>
-  console.log(JSON.stringify({ time: new Date().toISOString(), pid: process.pid, event, ...fields }));
+const { log, flush: flushLog } = createLineLog();
+// process.exit skips the event loop: what is buffered goes out first.
+process.on('exit', flushLog);
 
 interface Secrets {
   worker: string;

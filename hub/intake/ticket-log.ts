@@ -181,10 +181,23 @@ const transitionEvent = (seq: number, at: number, submit: TicketTransitionSubmit
   transition: submit.transition,
 });
 
-/** The embedded log of a single hub: one SQLite file, WAL. */
+/** A write waiting for the next group commit. */
+interface PendingWrite {
+  run: () => unknown;
+  resolve: (value: never) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The embedded log of a single hub: one SQLite file, WAL, every commit synced to disk (a report the intake has
+ * answered must survive a power cut). Writes arriving in the same turn of the event loop share one commit (group
+ * commit): in a storm that is a few dozen reports and transitions a commit instead of one, each still in its own
+ * savepoint, so one that fails fails alone. Each caller is answered once its write is durable.
+ */
 export class SqliteTicketLog implements TicketLog {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private pending: PendingWrite[] = [];
 
   /** Prepared once: a storm files thousands of reports a second. */
   private sql(text: string): Database.Statement {
@@ -220,21 +233,66 @@ export class SqliteTicketLog implements TicketLog {
     return row ? readRecord(row.body) : undefined;
   }
 
-  /** Appends an event whose body needs its own sequence number: the number is taken first, then the row filled in. */
-  private append(ticket: string, kind: string, at: number, body: (seq: number) => TicketEventMessage): number {
-    const { lastInsertRowid } = this.sql("INSERT INTO ticket_events (ticket, kind, at, body) VALUES (?, ?, ?, '')").run(
-      ticket,
+  /**
+   * Appends an event whose body needs its own sequence number: the next one (AUTOINCREMENT's counter, inside the
+   * transaction, so no other writer can take it), then the row with it.
+   */
+  private append(kind: string, at: number, body: (seq: number) => TicketEventMessage): number {
+    const last = this.sql("SELECT seq FROM sqlite_sequence WHERE name = 'ticket_events'").pluck().get() as
+      number | undefined;
+    const seq = (last ?? 0) + 1;
+    const event = body(seq);
+    this.sql('INSERT INTO ticket_events (seq, ticket, kind, at, body) VALUES (?, ?, ?, ?, ?)').run(
+      seq,
+      event.id,
       kind,
       at,
+      JSON.stringify(event),
     );
-    const seq = Number(lastInsertRowid);
-    const event = body(seq);
-    this.sql('UPDATE ticket_events SET ticket = ?, body = ? WHERE seq = ?').run(event.id, JSON.stringify(event), seq);
     return seq;
   }
 
+  /** Runs `write` in the next group commit; resolves once that commit is on disk. */
+  private write<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.commit());
+    });
+  }
+
+  private commit(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0 || !this.db.open) {
+      for (const write of batch) write.reject(new Error('the ticket log is closed'));
+      return;
+    }
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const write of batch) {
+          try {
+            // A nested transaction is a savepoint: a write that throws rolls back alone.
+            outcomes.push({ ok: true, value: this.db.transaction(write.run)() });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      })();
+    } catch (error) {
+      // The commit itself failed (disk full, I/O error): nothing of the batch was logged.
+      for (const write of batch) write.reject(error);
+      return;
+    }
+    batch.forEach((write, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) write.resolve(outcome.value as never);
+      else write.reject(outcome.error);
+    });
+  }
+
   report(report: IntakeReport, scope: string, hash: string): Promise<ReportOutcome> {
-    const outcome = this.db.transaction((): ReportOutcome => {
+    return this.write((): ReportOutcome => {
       const known = this.sql('SELECT hash, ticket FROM ticket_keys WHERE scope = ?').get(scope) as
         { hash: string; ticket: string } | undefined;
       if (known) {
@@ -248,19 +306,18 @@ export class SqliteTicketLog implements TicketLog {
         };
       }
       // The id is the event's own sequence number.
-      const seq = this.append('', 'reported', report.receivedAt, (taken) => reportedEvent(taken, report));
+      const seq = this.append('reported', report.receivedAt, (taken) => reportedEvent(taken, report));
       const id = ticketId(seq);
       this.sql('INSERT INTO ticket_keys (scope, hash, ticket) VALUES (?, ?, ?)').run(scope, hash, id);
       const status: TicketStatusRecord = { id, ...reportedStatus(report), lastSeq: seq };
       this.sql('INSERT INTO ticket_status (id, body) VALUES (?, ?)').run(id, JSON.stringify(status));
       return { ok: true, seq, id, duplicate: false, status };
-    })();
-    return Promise.resolve(outcome);
+    });
   }
 
   transition(submit: TicketTransitionSubmit, nowSeconds: number): Promise<TransitionOutcome> {
-    // One transaction: the version check and the append cannot be separated by another submission.
-    const outcome = this.db.transaction((): TransitionOutcome => {
+    // One savepoint: the version check and the append cannot be separated by another submission.
+    return this.write((): TransitionOutcome => {
       const record = this.read(submit.id);
       if (record === undefined) return { ok: false, error: 'unknown-ticket' };
       if (record.lastSeq !== submit.expect) {
@@ -272,12 +329,11 @@ export class SqliteTicketLog implements TicketLog {
         if (refusal !== undefined) return { ok: false, error: refusal };
       }
       const at = Math.max(nowSeconds, record.updatedAt);
-      const seq = this.append(submit.id, submit.kind, at, (taken) => transitionEvent(taken, at, submit));
+      const seq = this.append(submit.kind, at, (taken) => transitionEvent(taken, at, submit));
       const status = transitioned(record, submit, seq, at);
       this.sql('UPDATE ticket_status SET body = ? WHERE id = ?').run(JSON.stringify(status), submit.id);
       return { ok: true, seq, at, event: transitionEvent(seq, at, submit), status };
-    })();
-    return Promise.resolve(outcome);
+    });
   }
 
   since(seq: number, limit: number): Promise<TicketEventMessage[]> {
@@ -292,6 +348,8 @@ export class SqliteTicketLog implements TicketLog {
   }
 
   close(): Promise<void> {
+    // Writes already accepted are committed, not dropped.
+    this.commit();
     this.db.close();
     return Promise.resolve();
   }

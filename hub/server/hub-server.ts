@@ -207,8 +207,18 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
   const workers = io.of('/');
   const consoles = io.of(CONSOLE_NAMESPACE);
-  // A ticket event goes to every console of every hub (the Redis adapter carries the broadcast to the others).
-  const toConsoles = (event: TicketEventMessage): void => void consoles.emit('ticket', event);
+  // A ticket event goes to every console of every hub (the Redis adapter carries the broadcast to the others), in
+  // lists: what this hub logged in one turn of its event loop, in order (a storm's thousands of events a second are
+  // a few dozen messages).
+  let outgoingTickets: TicketEventMessage[] = [];
+  const sendTickets = (): void => {
+    const events = outgoingTickets;
+    outgoingTickets = [];
+    if (events.length > 0) consoles.emit('tickets', events);
+  };
+  const toConsoles = (event: TicketEventMessage): void => {
+    if (outgoingTickets.push(event) === 1) setImmediate(sendTickets);
+  };
   // Reports from outside systems (HTTP) and from workers (their socket) are checked and filed the same way.
   const filing = createIntakeFiling({ ticketLog, resources, log, now, onTicket: toConsoles });
   const intake = createIntakeHandler({ filing, ticketLog, resources, keys: options.intakeKeys ?? {}, log, now });

@@ -21,9 +21,11 @@
  * - `command:pending` (with ack): the workers who have not acknowledged, from every hub.
  * - `command:resend` (with ack): the command again to those workers.
  * - `escalation` (hub → consoles): workers who missed the deadline, as handed to the escalation gateway.
- * - `ticket` (hub → consoles): one event of the hub tier's ordered ticket stream (a new report from the intake or a
- *   worker's patrol report, a console's transition or merge), with its sequence number. A console applies events in order; after a disconnection, or on
- *   seeing a gap, it asks `tickets:since` (with ack) from the last sequence it applied, until `more` is false.
+ * - `tickets` (hub → consoles): events of the hub tier's ordered ticket stream (a new report from the intake or a
+ *   worker's patrol report, a console's transition or merge), each with its sequence number, as a list: what one hub
+ *   logged in one turn of its event loop (one message instead of hundreds in a storm). A console applies events in
+ *   order; after a disconnection, or on seeing a gap, it asks `tickets:since` (with ack) from the last sequence it
+ *   applied, until `more` is false.
  * - `ticket:transition` (console → hub, with ack): a transition or merge of a live ticket, logged only when the
  *   ticket's latest event is still the one the console saw (`expect`); otherwise refused with the current state.
  *
@@ -364,7 +366,7 @@ export interface ConsoleCalls {
 export interface ConsoleListens {
   receipts: (message: ReceiptsMessage) => void;
   escalation: (message: EscalationMessage) => void;
-  ticket: (event: TicketEventMessage) => void;
+  tickets: (events: TicketEventMessage[]) => void;
 }
 
 /**

@@ -62,7 +62,13 @@ export class HubLink {
       this.setState('connected');
       options.onConnected?.();
     });
-    this.socket.on('ticket', (event: unknown) => options.onTicket?.(event));
+    this.socket.on('tickets', (events: unknown) => {
+      if (!Array.isArray(events)) {
+        options.onRejected?.('tickets', 'not a list of ticket events');
+        return;
+      }
+      for (const event of events as unknown[]) options.onTicket?.(event);
+    });
     this.socket.on('disconnect', (reason) => this.setState('connecting', reason));
     this.socket.on('connect_error', (error) =>
       this.setState(error.message.includes('unauthorized') ? 'refused' : 'connecting', error.message),

@@ -88,7 +88,7 @@ describe('the native intake endpoint', () => {
     const started = await hub({ intakeKeys: KEYS });
     const desk = await consoleLink(started.url);
     const events: TicketEventMessage[] = [];
-    desk.socket.on('ticket', (event) => events.push(event));
+    desk.socket.on('tickets', (list) => events.push(...list));
     const answer = await postReport(started.url, report());
     expectJson(answer);
     expect(answer.status).toBe(201);
@@ -130,7 +130,7 @@ describe('the native intake endpoint', () => {
     const started = await hub({ intakeKeys: KEYS, log });
     const desk = await consoleLink(started.url);
     const events: TicketEventMessage[] = [];
-    desk.socket.on('ticket', (event) => events.push(event));
+    desk.socket.on('tickets', (list) => events.push(...list));
     const first = await postReport(started.url, report());
     const retry = await postReport(started.url, report());
     expect(first.status).toBe(201);
@@ -330,7 +330,7 @@ describe('Open311 GeoReport v2', () => {
     const started = await hub({ intakeKeys: KEYS });
     const desk = await consoleLink(started.url);
     const events: TicketEventMessage[] = [];
-    desk.socket.on('ticket', (event) => events.push(event));
+    desk.socket.on('tickets', (list) => events.push(...list));
     const fields = {
       api_key: APP_KEY,
       service_code: CATEGORY,
@@ -426,7 +426,7 @@ describe.skipIf(!redisInstalled)('two hubs sharing Redis', () => {
     const two = await hub({ redisUrl: redis.url, hubId: 'hub-2', intakeKeys: KEYS });
     const desk = await consoleLink(two.url);
     const events: TicketEventMessage[] = [];
-    desk.socket.on('ticket', (event) => events.push(event));
+    desk.socket.on('tickets', (list) => events.push(...list));
     const first = await postReport(one.url, report({ idempotencyKey: 'redis-hotline-0001' }));
     expect(first.status).toBe(201);
     const id = (first.body as { id: string }).id;

@@ -171,8 +171,8 @@ describe.each(backends)('ticket transitions: $name', ({ skip, start }) => {
       const one = await consoleLink(tier.a.url);
       const two = await consoleLink(tier.b.url);
       const heard: TicketEventMessage[][] = [[], []];
-      one.socket.on('ticket', (event) => heard[0]!.push(event));
-      two.socket.on('ticket', (event) => heard[1]!.push(event));
+      one.socket.on('tickets', (list) => heard[0]!.push(...list));
+      two.socket.on('tickets', (list) => heard[1]!.push(...list));
       const id = await file(tier.a.url);
       await until(() => heard.every((events) => events.length === 1));
       const reported = heard[0]![0]!;
@@ -213,10 +213,13 @@ describe.each(backends)('ticket transitions: $name', ({ skip, start }) => {
       const other = await consoleLink(tier.b.url);
       const id = await file(tier.a.url);
       const first = await lastSeqOf(desk.socket, id);
+      const heard: TicketEventMessage[] = [];
+      desk.socket.on('tickets', (list) => heard.push(...list));
       const moved = await send(desk.socket, submit(id, first, wire('dispatched')));
       expect(moved.ok).toBe(true);
-      const heard: TicketEventMessage[] = [];
-      desk.socket.on('ticket', (event) => heard.push(event));
+      // The move's own event follows its acknowledgement; from then on nothing more may come.
+      await until(() => heard.some((event) => event.seq === first + 1));
+      heard.length = 0;
       const before = await allEvents(desk.socket);
       const stale = await send(other.socket, submit(id, first, wire('handling', { notes: '不应记录' })));
       expect(stale).toEqual({ ok: false, error: 'conflict', conflict: { seq: first + 1, status: 'dispatched' } });
@@ -438,7 +441,7 @@ describe.each(backends)('workers’ patrol reports: $name', ({ skip, start }) =>
       const tier = await start();
       const desk = await consoleLink(tier.a.url);
       const heard: TicketEventMessage[] = [];
-      desk.socket.on('ticket', (event) => heard.push(event));
+      desk.socket.on('tickets', (list) => heard.push(...list));
       const phone = await worker(tier.b.url, 4242, [1, 11, 111]);
       const answer = await phone.socket.emitWithAck('report', patrol());
       expect(answer).toEqual({
@@ -684,4 +687,31 @@ describe('the ticket log', () => {
       await log.close();
     },
   );
+
+  it('SQLite: writes of one turn share a commit, in call order; one that fails fails alone; close commits the rest', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gridline-ticket-log-')), 'tickets.sqlite');
+    const log = new SqliteTicketLog(file);
+    const keys = Array.from({ length: 300 }, (_, i) => `group-${String(i).padStart(4, '0')}`);
+    // A report that cannot be written (a value JSON cannot carry) in the middle of the batch.
+    const broken = { ...reportOf('group-broken'), text: 10n } as unknown as IntakeReport;
+    const writes = keys.map((key) => log.report(reportOf(key), `hotline_12345:${key}`, `h-${key}`));
+    const failing = log.report(broken, 'hotline_12345:group-broken', 'h-broken');
+    const after = keys.map((key) => log.report(reportOf(`${key}-b`), `hotline_12345:${key}-b`, `h-${key}-b`));
+    await expect(failing).rejects.toThrow(/BigInt/);
+    const outcomes = await Promise.all([...writes, ...after]);
+    // Sequence numbers in call order, none taken by the failed write.
+    expect(outcomes.map((outcome) => (outcome.ok ? outcome.seq : -1))).toEqual(
+      Array.from({ length: 600 }, (_, i) => i + 1),
+    );
+    // Writes accepted just before close are committed, not dropped.
+    const last = log.report(reportOf('group-last'), 'hotline_12345:group-last', 'h-last');
+    await log.close();
+    await expect(last).resolves.toMatchObject({ ok: true, seq: 601 });
+    const reopened = new SqliteTicketLog(file);
+    expect((await reopened.since(590, 100)).map((event) => event.seq)).toEqual([
+      591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601,
+    ]);
+    expect(await reopened.status('t-601')).toMatchObject({ text: '井盖丢失' });
+    await reopened.close();
+  });
 });

@@ -57,7 +57,7 @@ describe('citizen-report simulator', () => {
     const server = await hub({ intakeKeys: { ...intakeKeys } });
     const desk = await consoleLink(server.url);
     const heard: TicketEventMessage[] = [];
-    desk.socket.on('ticket', (event) => heard.push(event));
+    desk.socket.on('tickets', (list) => heard.push(...list));
     const sim = simulate({
       hub: server.url,
       intakeKeys,

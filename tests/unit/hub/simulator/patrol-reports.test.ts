@@ -34,7 +34,7 @@ describe('patrol reports from the worker simulator', () => {
     const server = await hub();
     const desk = await consoleLink(server.url);
     const heard: TicketEventMessage[] = [];
-    desk.socket.on('ticket', (event) => heard.push(event));
+    desk.socket.on('tickets', (list) => heard.push(...list));
 
     const workers = storeWorkers(city, 30);
     const byId = new Map(workers.map((each) => [each.w, each]));

@@ -49,11 +49,15 @@ describe('the hub link', () => {
     io.of(CONSOLE_NAMESPACE).on('connection', (socket) => {
       socket.emit('escalation', { ...good, workers: ['everyone'] });
       socket.emit('escalation', good);
+      // Ticket events come in lists, each passed on in order for the ticket desk to check; anything else is refused.
+      (socket as unknown as { emit: (event: string, payload: unknown) => void }).emit('tickets', { seq: 1 });
+      socket.emit('tickets', [{ seq: 1 }, { seq: 2 }] as never);
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const { port } = http.address() as AddressInfo;
     const passed: EscalationMessage[] = [];
     const rejected: string[] = [];
+    const tickets: unknown[] = [];
     const link = new HubLink({
       url: `http://127.0.0.1:${port}`,
       consoleSecret: 'secret',
@@ -61,11 +65,13 @@ describe('the hub link', () => {
       onReceipts: () => {},
       onEscalation: (message) => passed.push(message),
       onRejected: (event) => rejected.push(event),
+      onTicket: (event) => tickets.push(event),
     });
     try {
-      await expect.poll(() => passed.length).toBe(1);
+      await expect.poll(() => tickets.length).toBe(2);
       expect(passed).toEqual([good]);
-      expect(rejected).toEqual(['escalation']);
+      expect(rejected).toEqual(['escalation', 'tickets']);
+      expect(tickets).toEqual([{ seq: 1 }, { seq: 2 }]);
     } finally {
       link.close();
     }
