@@ -71,12 +71,15 @@ const SECRETS = { worker: 'bench-worker-secret', console: 'bench-console-secret'
 const INTAKE_KEY = 'bench-hotline-intake-key';
 const root = join(import.meta.dirname, '..', '..');
 
+// Extra Node flags for the hub's process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under load.
+const hubNodeArgs = (process.env.GRIDLINE_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** The hub as its own process; resolves with its URL once it listens. */
 function startHubProcess(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   // Node itself with tsx's loader (not npx), so that killing the child stops the hub.
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(root, 'hub', 'cli.ts'), '--port', '0', '--data-dir', dataDir],
+    [...hubNodeArgs, '--import', 'tsx', join(root, 'hub', 'cli.ts'), '--port', '0', '--data-dir', dataDir],
     {
       env: {
         ...process.env,
@@ -374,7 +377,10 @@ try {
   );
 } finally {
   await core.close();
+  // Let the hub close (and write its profile, when asked for one) before this process, which holds its stdout, exits.
+  const exited = new Promise((resolve) => hub.child.once('exit', resolve));
   hub.child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
   rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit(0);
