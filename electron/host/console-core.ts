@@ -122,7 +122,13 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     new HubLink({
       ...options.hub,
       onState: (state, detail) => {
-        hubStatus = { state, url: options.hub!.url, ...(detail ? { detail } : {}) };
+        const problem = hubStatus.ticketStreamProblem;
+        hubStatus = {
+          state,
+          url: options.hub!.url,
+          ...(detail ? { detail } : {}),
+          ...(problem ? { ticketStreamProblem: problem } : {}),
+        };
         log.info('hub.link', { state, detail });
         events.emit('hub.statusChanged', hubStatus);
       },
@@ -168,6 +174,11 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     log: (level, event, fields) => log[level](event, fields),
     ...(options.duplicates ? { duplicates: options.duplicates } : {}),
     ...(options.deadlineWatchMs !== undefined ? { watchEveryMs: options.deadlineWatchMs } : {}),
+    onStreamProblem: (problem) => {
+      const { ticketStreamProblem: _was, ...rest } = hubStatus;
+      hubStatus = problem ? { ...rest, ticketStreamProblem: { zh: problem.zh, en: problem.en } } : rest;
+      events.emit('hub.statusChanged', hubStatus);
+    },
   });
   void bootstrap.settled.then(() => {
     if (bootstrap.getStatus().state !== 'ready') return;

@@ -25,6 +25,7 @@
  * - Events carry the whole normalised report, reporter and inline photos included: the stream is how a ticket
  *   reaches the consoles' stores. Nothing of it, and nothing of a transition's notes, goes into a log line.
  */
+import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Redis } from 'ioredis';
 import type { TicketStatus } from '../../shared/domain/channels';
@@ -100,6 +101,11 @@ export interface TicketLog {
    * hand to the consoles, or why not. The submission's shape is the caller's to check (ticketTransitionSubmitSchema).
    */
   transition(submit: TicketTransitionSubmit, nowSeconds: number): Promise<TransitionOutcome>;
+  /**
+   * The stream's name: random, made with the log and kept with it. A console's cursor is a position in this stream;
+   * a log that was reset, or another hub tier's, has another name, and the console refuses to go on from its cursor.
+   */
+  stream(): Promise<string>;
   /** Events after a sequence number, in order, at most `limit`. */
   since(seq: number, limit: number): Promise<TicketEventMessage[]>;
   /** A ticket's status record; undefined for an unknown id. */
@@ -198,6 +204,8 @@ export class SqliteTicketLog implements TicketLog {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private pending: PendingWrite[] = [];
+  /** The stream's name (TicketLog.stream). */
+  private readonly name: string;
 
   /** Prepared once: a storm files thousands of reports a second. */
   private sql(text: string): Database.Statement {
@@ -225,7 +233,17 @@ export class SqliteTicketLog implements TicketLog {
       CREATE TABLE IF NOT EXISTS ticket_status (
         id TEXT PRIMARY KEY,
         body TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE IF NOT EXISTS ticket_stream_name (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL
       ) STRICT;`);
+    this.db.prepare('INSERT OR IGNORE INTO ticket_stream_name (id, name) VALUES (1, ?)').run(randomUUID());
+    this.name = this.db.prepare('SELECT name FROM ticket_stream_name WHERE id = 1').pluck().get() as string;
+  }
+
+  stream(): Promise<string> {
+    return Promise.resolve(this.name);
   }
 
   private read(id: string): TicketStatusRecord | undefined {
@@ -434,6 +452,16 @@ export class RedisTicketLog implements TicketLog {
     private readonly redis: Redis,
     private readonly prefix = 'gridline:hub:tickets',
   ) {}
+
+  async stream(): Promise<string> {
+    const key = `${this.prefix}:stream`;
+    // The first hub of the tier names it; every other one reads that name. Read each time: a Redis that lost its
+    // data (and with it the sequence) has a new name, and the consoles must hear of it.
+    const name =
+      (await this.redis.get(key)) ?? (await this.redis.set(key, randomUUID(), 'NX'), await this.redis.get(key));
+    if (name === null) throw new Error('the ticket stream has no name in Redis');
+    return name;
+  }
 
   async report(report: IntakeReport, scope: string, hash: string): Promise<ReportOutcome> {
     const [id, state, body, transitions] = (await this.redis.eval(

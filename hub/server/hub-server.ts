@@ -575,7 +575,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         return;
       }
       try {
-        const events = await ticketLog.since(seq, TICKETS_SINCE_LIMIT + 1);
+        const [stream, events] = await Promise.all([ticketLog.stream(), ticketLog.since(seq, TICKETS_SINCE_LIMIT + 1)]);
         // Inline photos can make events large: an answer stops at about TICKETS_SINCE_MAX_BYTES (one event at least).
         let count = 0;
         let bytes = 0;
@@ -586,7 +586,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           bytes += eventBytes(events[count]!);
           count++;
         }
-        reply({ events: events.slice(0, count), more: events.length > count });
+        reply({ stream, events: events.slice(0, count), more: events.length > count });
       } catch (error) {
         log('tickets.since-failed', { error: String(error) });
         reply({ error: 'the ticket log is unavailable' });

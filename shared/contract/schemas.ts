@@ -410,6 +410,8 @@ export const hubStatusSchema = z.strictObject({
   state: z.enum(['unconfigured', 'connecting', 'connected', 'refused']),
   url: z.string().nullable(),
   detail: z.string().optional(),
+  /** The hub offers another ticket stream than this console's store follows: its tickets are refused (why, in words). */
+  ticketStreamProblem: z.strictObject({ zh: z.string(), en: z.string() }).optional(),
 });
 export type HubStatus = z.infer<typeof hubStatusSchema>;
 

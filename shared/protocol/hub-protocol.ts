@@ -316,6 +316,8 @@ export interface TicketEventMessage {
 export const TICKETS_SINCE_LIMIT = 200;
 
 export interface TicketsSince {
+  /** The stream's name (random, kept with the hub tier's log): a console follows one stream, never another's numbers. */
+  stream: string;
   events: TicketEventMessage[];
   more: boolean;
 }

@@ -396,6 +396,11 @@ export function AppShell({ role }: { role: ViewRole }) {
             {t('cityProgress.failed', { message: city.status?.message ?? '' })}
           </p>
         )}
+        {desk.hub?.ticketStreamProblem && (
+          <p className="city-failed stream-problem" role="alert" data-testid="ticket-stream-problem">
+            {i18n.language === 'en' ? desk.hub.ticketStreamProblem.en : desk.hub.ticketStreamProblem.zh}
+          </p>
+        )}
         {!outline && !failure && <p className="placeholder">{t('app.loading')}</p>}
         {failure && (
           <p className="placeholder failure" role="alert" data-testid="failure">

@@ -190,7 +190,7 @@ describe.each(backends)('ticket transitions: $name', ({ skip, start }) => {
       expect(ticketEventMessageSchema.safeParse(heard[0]![1]).success).toBe(true);
       for (const desk of [one, two]) {
         const since = ok(await desk.socket.emitWithAck('tickets:since', reported.seq));
-        expect(since).toEqual({ events: [expected], more: false });
+        expect(since).toEqual({ stream: expect.any(String) as string, events: [expected], more: false });
       }
 
       // The next one names the transition's seq.
@@ -713,5 +713,29 @@ describe('the ticket log', () => {
     ]);
     expect(await reopened.status('t-601')).toMatchObject({ text: '井盖丢失' });
     await reopened.close();
+  });
+
+  it('names its stream once: kept with the log, shared by the hubs of a tier, new for a new log', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gridline-ticket-log-')), 'tickets.sqlite');
+    const first = new SqliteTicketLog(file);
+    const name = await first.stream();
+    expect(name).toMatch(/^[0-9a-f-]{36}$/);
+    await first.close();
+    const reopened = new SqliteTicketLog(file);
+    expect(await reopened.stream()).toBe(name);
+    await reopened.close();
+    const fresh = new SqliteTicketLog(join(mkdtempSync(join(tmpdir(), 'gridline-ticket-log-')), 'tickets.sqlite'));
+    expect(await fresh.stream()).not.toBe(name);
+    await fresh.close();
+    if (!redisInstalled) return;
+    const client = new Redis(redis!.url);
+    clients.push(client);
+    await client.flushall();
+    const [a, b] = [new RedisTicketLog(client), new RedisTicketLog(client)];
+    const shared = await a.stream();
+    expect(await b.stream()).toBe(shared);
+    // A Redis that lost its data (and with it the sequence) names a new stream, which the consoles then refuse.
+    await client.flushall();
+    expect(await b.stream()).not.toBe(shared);
   });
 });

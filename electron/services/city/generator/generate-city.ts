@@ -100,7 +100,7 @@ function wipeCity(store: Store): void {
     ]) {
       store.writer.exec(`DELETE FROM ${table}`);
     }
-    store.writer.exec('UPDATE ticket_stream SET seq = 0');
+    store.writer.exec('UPDATE ticket_stream SET seq = 0, stream = NULL');
   })();
 }
 

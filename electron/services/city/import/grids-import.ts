@@ -70,7 +70,7 @@ function writeCity(
     .all() as { id: number; code: string }[];
   db.prepare('UPDATE departments SET county_id = NULL WHERE county_id IS NOT NULL').run();
   for (const table of REPLACED_TABLES) db.prepare(`DELETE FROM ${table}`).run();
-  db.prepare('UPDATE ticket_stream SET seq = 0').run();
+  db.prepare('UPDATE ticket_stream SET seq = 0, stream = NULL').run();
 
   const insertCounty = db.prepare(
     'INSERT INTO counties (code, name, name_en, kind, seat_lon, seat_lat, geometry, min_lon, min_lat, max_lon, ' +

@@ -12,6 +12,7 @@ import { migration0010 } from './0010-routing-rules';
 import { migration0011 } from './0011-live-tickets';
 import { migration0012 } from './0012-live-ticket-deadlines';
 import { migration0013 } from './0013-ticket-status-time-index';
+import { migration0014 } from './0014-ticket-stream-identity';
 
 /** Every schema version, in order. Append; never edit an applied one (the runner refuses a changed hash). */
 export const MIGRATIONS: readonly Migration[] = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0011,
   migration0012,
   migration0013,
+  migration0014,
 ];

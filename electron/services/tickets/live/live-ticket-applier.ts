@@ -134,6 +134,18 @@ export class LiveTicketApplier {
     return this.records.cursor();
   }
 
+  /** The name of the hub stream this store follows; null before its first answer. */
+  stream(): string | null {
+    return this.options.db.prepare('SELECT stream FROM ticket_stream WHERE id = 1').pluck().get() as string | null;
+  }
+
+  /** Starts following a stream (a store that follows none); returns the name now followed. */
+  follow(stream: string): string {
+    this.options.db.prepare('UPDATE ticket_stream SET stream = ? WHERE id = 1 AND stream IS NULL').run(stream);
+    this.options.log('tickets.stream-followed', { stream, cursor: this.cursor() });
+    return this.stream()!;
+  }
+
   /**
    * An event that failed its check (malformed, from a faulty hub): recorded as a reject at its sequence number, so
    * the stream moves past it instead of asking for it again and again. Only the cursor's successor moves the cursor.

@@ -42,7 +42,7 @@ import { DuplicateFinder, metresBetween, type DuplicatePolicy } from './duplicat
 import { LiveTicketApplier, type AppliedChange, type DispatchProposal } from './live-ticket-applier';
 import { LiveTicketRecords, type LiveTicket } from './live-ticket-records';
 import { readBoard, readBoardRow, excerptOf } from './ticket-board';
-import { TicketStream, type TicketStreamLink } from './ticket-stream';
+import { TicketStream, type StreamProblem, type TicketStreamLink } from './ticket-stream';
 
 /** Who acts, as the session knows them. */
 export interface DeskOperator {
@@ -72,6 +72,8 @@ export interface TicketDeskOptions {
   duplicates?: DuplicatePolicy;
   /** How often the deadline watcher looks (ms); 0 turns it off. */
   watchEveryMs?: number;
+  /** The hub offers another ticket stream than this store follows, or null once it is right again. */
+  onStreamProblem?: (problem: StreamProblem | null) => void;
 }
 
 const SERVICE_NAMES: Readonly<Record<string, string>> = {
@@ -123,7 +125,8 @@ export class TicketDesk {
         applier: this.applier,
         link: options.link,
         onApplied: (changes, proposals) => this.applied(changes, proposals),
-        log: (event, fields) => options.log('warn', event, fields),
+        onStreamProblem: (problem) => options.onStreamProblem?.(problem),
+        log: (event, fields) => options.log(event === 'tickets.stream-mismatch' ? 'error' : 'warn', event, fields),
       });
     }
     const every = options.watchEveryMs ?? 60_000;
@@ -253,7 +256,7 @@ export class TicketDesk {
 
   /** Escalates the live tickets overdue past their grace, as the deadline watcher (a service). */
   async watchDeadlines(): Promise<number> {
-    if (!this.options.link?.connected) return 0;
+    if (!this.options.link?.connected || this.streamProblem) return 0;
     const now = this.now();
     const rows = this.options.store
       .reader()
@@ -680,9 +683,17 @@ export class TicketDesk {
     return this.get(into, operator);
   }
 
+  /** The hub, for a change to a live ticket: never one whose stream this store does not follow (its ids differ). */
   private link(): TicketStreamLink {
     if (!this.options.link) throw new ContractError({ code: 'unavailable', message: 'no command hub is configured' });
+    const problem = this.stream?.streamProblem;
+    if (problem) throw new ContractError({ code: 'unavailable', message: problem.en });
     return this.options.link;
+  }
+
+  /** Why the hub's ticket events are refused, if they are. */
+  get streamProblem(): StreamProblem | null {
+    return this.stream?.streamProblem ?? null;
   }
 
   private async submit(

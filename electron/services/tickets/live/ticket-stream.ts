@@ -3,6 +3,11 @@
  * with gaps (a dropped connection, a restart); they are applied strictly in sequence, in batches of one transaction,
  * and whatever is missing is asked for with `since` from the last sequence applied until the hub says there is no
  * more. Callers that submitted a transition wait for it with `appliedThrough(seq)`.
+ *
+ * The cursor is a position in one hub tier's stream, which the hub names (`TicketsSince.stream`). After every
+ * (re)connection nothing is applied until the hub's answer names the stream this store follows (a store that follows
+ * none yet adopts it); a hub whose log was reset, or another tier, is refused loudly — its events numbered from 1
+ * again would otherwise be skipped or mixed in without a word — until a hub of the right stream answers.
  */
 import {
   ticketEventMessageSchema,
@@ -25,7 +30,17 @@ export interface TicketStreamOptions {
   link: TicketStreamLink;
   /** After each committed batch: what changed, and the dispatches to propose. */
   onApplied: (changes: AppliedChange[], proposals: DispatchProposal[]) => void;
+  /** The hub offers another stream than the store follows (a message for the operator), or null once it is right. */
+  onStreamProblem?: (problem: StreamProblem | null) => void;
   log: (event: string, fields: Record<string, unknown>) => void;
+}
+
+/** A hub whose stream is not the one this store follows. */
+export interface StreamProblem {
+  following: string;
+  offered: string;
+  zh: string;
+  en: string;
 }
 
 /** Events per transaction: large enough for a storm's throughput, small enough to keep the main process responsive. */
@@ -41,6 +56,9 @@ export class TicketStream {
   private catchUp = true;
   private readonly waiters: { seq: number; resolve: (applied: boolean) => void }[] = [];
   private closed = false;
+  /** Whether the hub's answer since the last (re)connection named the stream this store follows. */
+  private verified = false;
+  private problem: StreamProblem | null = null;
 
   constructor(private readonly options: TicketStreamOptions) {}
 
@@ -60,7 +78,8 @@ export class TicketStream {
       return;
     }
     const event = checked.data as TicketEventMessage;
-    if (event.seq <= this.cursor) return;
+    // Another stream's events are not kept: nothing of them may reach this store.
+    if (this.problem || event.seq <= this.cursor) return;
     if (this.pending.size >= MAX_PENDING) {
       this.pending.delete(Math.min(...this.pending.keys()));
       this.catchUp = true;
@@ -72,7 +91,13 @@ export class TicketStream {
   /** The link (re)connected: ask for whatever was missed. */
   resync(): void {
     this.catchUp = true;
+    this.verified = false;
     this.schedule();
+  }
+
+  /** Why the hub's events are refused, if they are. */
+  get streamProblem(): StreamProblem | null {
+    return this.problem;
   }
 
   /** Resolves true once the store has applied `seq`, false after `timeoutMs`. */
@@ -121,7 +146,7 @@ export class TicketStream {
       const cursor = this.cursor;
       for (const seq of this.pending.keys()) if (seq <= cursor) this.pending.delete(seq);
       const batch: TicketEventMessage[] = [];
-      while (batch.length < BATCH && this.pending.has(cursor + 1 + batch.length)) {
+      while (this.verified && batch.length < BATCH && this.pending.has(cursor + 1 + batch.length)) {
         batch.push(this.pending.get(cursor + 1 + batch.length)!);
       }
       if (batch.length > 0) {
@@ -133,9 +158,10 @@ export class TicketStream {
         await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
-      if (!(this.catchUp || this.pending.size > 0) || !this.options.link.connected) return;
+      if (!(this.catchUp || this.pending.size > 0 || !this.verified) || !this.options.link.connected) return;
       this.catchUp = false;
       const answer = await this.options.link.since(cursor);
+      if (!this.follows(answer.stream)) return;
       let fetched = 0;
       for (const raw of answer.events) {
         const checked = ticketEventMessageSchema.safeParse(raw);
@@ -163,6 +189,40 @@ export class TicketStream {
         return;
       }
     }
+  }
+
+  /** Checks the stream the hub names against the one this store follows (adopting it when the store follows none). */
+  private follows(offered: unknown): boolean {
+    if (typeof offered !== 'string' || offered.length === 0 || offered.length > 100) {
+      this.options.log('tickets.stream-unnamed', { note: 'the hub did not name its ticket stream' });
+      this.refuse('(none)', String(offered).slice(0, 100));
+      return false;
+    }
+    const following = this.options.applier.stream() ?? this.options.applier.follow(offered);
+    if (following !== offered) {
+      this.refuse(following, offered);
+      return false;
+    }
+    this.verified = true;
+    if (this.problem) {
+      this.problem = null;
+      this.options.log('tickets.stream-resumed', { stream: offered });
+      this.options.onStreamProblem?.(null);
+    }
+    return true;
+  }
+
+  private refuse(following: string, offered: string): void {
+    this.pending.clear();
+    if (this.problem?.offered === offered) return;
+    this.problem = {
+      following,
+      offered,
+      zh: `指挥中枢的工单流（${offered}）不是本机所跟随的（${following}）：已拒收其工单，以免漏收或混入。请连接原中枢，或重新导入城市后跟随新的中枢。`,
+      en: `The hub's ticket stream (${offered}) is not the one this console follows (${following}): its tickets are refused, so that none is skipped or mixed in. Connect to the original hub, or re-import the city to follow a new one.`,
+    };
+    this.options.log('tickets.stream-mismatch', { following, offered, cursor: this.cursor });
+    this.options.onStreamProblem?.(this.problem);
   }
 
   private settleWaiters(): void {

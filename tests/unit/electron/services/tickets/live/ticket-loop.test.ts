@@ -36,6 +36,19 @@ let secondCommander: CallContext & { username: string };
 let viewer: CallContext & { username: string };
 let otherDistrict: CallContext & { username: string };
 let keyCounter = 0;
+const consoleDirs: string[] = [];
+const coreOptions = (dataDir: string, url: string): Parameters<typeof createConsoleCore>[0] => ({
+  dataDir,
+  resourcesDir,
+  host: 'web',
+  version: 'test',
+  log: quiet,
+  cityScale: 'small',
+  hub: { url, consoleSecret: 'console-secret-for-the-loop' },
+  scrypt: TEST_SCRYPT,
+  deadlineWatchMs: 200,
+  now,
+});
 
 async function call<N extends InvokeName>(
   core: ConsoleCore,
@@ -111,18 +124,8 @@ beforeAll(async () => {
   });
   for (let i = 0; i < 2; i++) {
     const dataDir = mkdtempSync(join(tmpdir(), `gridline-loop-console-${i}-`));
-    const core = createConsoleCore({
-      dataDir,
-      resourcesDir,
-      host: 'web',
-      version: 'test',
-      log: quiet,
-      cityScale: 'small',
-      hub: { url: hub.url, consoleSecret: 'console-secret-for-the-loop' },
-      scrypt: TEST_SCRYPT,
-      deadlineWatchMs: 200,
-      now,
-    });
+    consoleDirs.push(dataDir);
+    const core = createConsoleCore(coreOptions(dataDir, hub.url));
     consoles.push(core);
     expect(await core.cityReady).toBe(true);
     if (i === 0) store = openStore(dataDir);
@@ -457,5 +460,81 @@ describe('the live ticket loop', () => {
       await call(first, 'tickets.list', { liveOnly: true, statuses: ['reported', 'dispatched'] }, commander)
     ).total;
     expect(after).toBe(before + 1);
+  });
+
+  it('refuses, loudly, a hub whose ticket stream is not the one its store follows, and takes its own back', async () => {
+    // The second console restarts pointed at another hub: a fresh log, its events numbered from 1 again.
+    const other = await startHub({
+      port: 0,
+      hubId: 'other-hub',
+      workerSecret: 'worker-secret-for-the-loop',
+      consoleSecret: 'console-secret-for-the-loop',
+      dataDir: mkdtempSync(join(tmpdir(), 'gridline-loop-other-hub-')),
+      intakeKeys: { [INTAKE_KEY]: 'hotline_12345' },
+      log: () => {},
+    });
+    const errors: string[] = [];
+    try {
+      // A ticket of this stream, dispatched on the second console.
+      const held = await post({ text: '井盖丢失', location: pointInCity(2) });
+      await until('the second console holds it', async () => {
+        const board = await call(consoles[1]!, 'tickets.list', { liveOnly: true, sort: 'newest' }, secondCommander);
+        return board.rows.find((row) => row.hubId === held.json.id && row.status === 'dispatched');
+      });
+      await consoles[1]!.close();
+      const elsewhere = createConsoleCore({
+        ...coreOptions(consoleDirs[1]!, other.url),
+        log: { ...quiet, error: (event) => void errors.push(event) },
+      });
+      consoles[1] = elsewhere;
+      expect(await elsewhere.cityReady).toBe(true);
+      const operator = await operatorClient(elsewhere, 'city_commander');
+      const problem = await until('the stream refused', async () => {
+        const status = await call(elsewhere, 'hub.getStatus', {}, operator);
+        return status.ticketStreamProblem;
+      });
+      expect(problem.en).toMatch(/not the one this console follows/);
+      expect(problem.zh).toContain('工单流');
+      expect(errors).toContain('tickets.stream-mismatch');
+      const before = await call(elsewhere, 'tickets.list', { liveOnly: true, sort: 'newest' }, operator);
+      expect(before.total).toBeGreaterThan(0);
+
+      // A report on the other hub is t-1 there: it must not land here, on top of this stream's t-1.
+      const response = await fetch(`${other.url}/intake/v1/reports`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${INTAKE_KEY}` },
+        body: JSON.stringify({ idempotencyKey: 'other-stream-0001', text: '井盖丢失', location: pointInCity() }),
+      });
+      expect(((await response.json()) as { id: string }).id).toBe('t-1');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const after = await call(elsewhere, 'tickets.list', { liveOnly: true, sort: 'newest' }, operator);
+      expect(after.total).toBe(before.total);
+      // Nor may an operator act through it: the other hub's t-N is another ticket.
+      const acting = await elsewhere.dispatch(
+        'tickets.handle',
+        { id: before.rows.find((row) => row.hubId === held.json.id)!.id, action: 'accept' },
+        operator,
+      );
+      expect(acting).toMatchObject({
+        ok: false,
+        error: { code: 'unavailable', message: expect.stringMatching(/ticket stream/) as string },
+      });
+
+      // Back on its own hub, it catches up on what it missed meanwhile and the warning goes.
+      await elsewhere.close();
+      const missed = await post({ text: '路灯不亮', location: pointInCity(3) });
+      expect(missed.status).toBe(201);
+      const home = createConsoleCore(coreOptions(consoleDirs[1]!, hub.url));
+      consoles[1] = home;
+      expect(await home.cityReady).toBe(true);
+      const again = await operatorClient(home, 'city_commander');
+      await until('caught up on its own stream', async () => {
+        const board = await call(home, 'tickets.list', { liveOnly: true, sort: 'newest' }, again);
+        return board.rows.some((row) => row.hubId === missed.json.id) ? true : undefined;
+      });
+      expect((await call(home, 'hub.getStatus', {}, again)).ticketStreamProblem).toBeUndefined();
+    } finally {
+      await other.close();
+    }
   });
 });
