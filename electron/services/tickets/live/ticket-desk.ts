@@ -76,6 +76,13 @@ export interface TicketDeskOptions {
   onStreamProblem?: (problem: StreamProblem | null) => void;
 }
 
+/** How loud the stream's log lines are: refusing a hub's stream is an error; following one is news, not a warning. */
+const STREAM_LOG_LEVELS: Readonly<Record<string, 'info' | 'error'>> = {
+  'tickets.stream-mismatch': 'error',
+  'tickets.stream-followed': 'info',
+  'tickets.stream-resumed': 'info',
+};
+
 const SERVICE_NAMES: Readonly<Record<string, string>> = {
   'intelligent-dispatch': '智能派遣 Intelligent dispatch',
   'deadline-watcher': '超期监测 Deadline watcher',
@@ -117,7 +124,7 @@ export class TicketDesk {
       router: options.router,
       suggester: () => (this.suggester ??= createCategorySuggester(options.categoryRows())),
       duplicates: this.duplicates,
-      log: (event, fields) => options.log('warn', event, fields),
+      log: (event, fields) => options.log(STREAM_LOG_LEVELS[event] ?? 'warn', event, fields),
     });
     this.records = new LiveTicketRecords(options.store.reader());
     if (options.link) {
@@ -126,7 +133,7 @@ export class TicketDesk {
         link: options.link,
         onApplied: (changes, proposals) => this.applied(changes, proposals),
         onStreamProblem: (problem) => options.onStreamProblem?.(problem),
-        log: (event, fields) => options.log(event === 'tickets.stream-mismatch' ? 'error' : 'warn', event, fields),
+        log: (event, fields) => options.log(STREAM_LOG_LEVELS[event] ?? 'warn', event, fields),
       });
     }
     const every = options.watchEveryMs ?? 60_000;
