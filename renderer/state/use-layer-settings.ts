@@ -5,17 +5,9 @@
 import { useCallback, useState } from 'react';
 import { GRID_METRICS, type GridMetricName } from '../../shared/contract';
 
-export const LAYER_KEYS = [
-  'liveTickets',
-  'heatmap',
-  'fill',
-  'grids',
-  'workers',
-  'cameras',
-  'sensors',
-  'labels',
-] as const;
-export type LayerKey = (typeof LAYER_KEYS)[number];
+import { LAYER_KEYS, type LayerKey } from '../../shared/domain/map-layers';
+
+export { LAYER_KEYS, type LayerKey };
 /** `metric` only for the grid fill: what it colours grids by. */
 export type LayerSetting = { visible: boolean; opacity: number; metric?: GridMetricName };
 export type LayerSettings = Record<LayerKey, LayerSetting>;

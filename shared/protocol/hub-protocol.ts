@@ -40,6 +40,7 @@
 import { z } from 'zod';
 import { TICKET_STATUSES } from '../domain/channels';
 import { INTAKE_CHANNELS, type IntakeErrorCode, type IntakeInput, type IntakeReport } from './intake';
+import { modeSwitchWireSchema, type ModeSwitchAck, type ModeSwitchSubmit, type ModeSwitchWire } from './mode-protocol';
 
 export const WORKER_NAMESPACE = '/';
 export const CONSOLE_NAMESPACE = '/console';
@@ -224,10 +225,11 @@ export interface ResendResult {
 /**
  * The ticket stream's event kinds: `reported` (a new ticket from the intake or a worker's patrol report),
  * `transition` (a console moved a ticket along its lifecycle: dispatch, accept, … evaluate, reopen, re-route,
- * escalate, joint handling) and `merged` (a console merged the ticket into another case, whose status its reporter
- * then follows).
+ * escalate, joint handling), `merged` (a console merged the ticket into another case, whose status its reporter
+ * then follows) and `mode` (an emergency mode switch, mode-protocol.ts: on the same stream, so that modes and tickets
+ * are applied in one order everywhere; its id is the emergency's `e-<uuid>`).
  */
-export const TICKET_EVENT_KINDS = ['reported', 'transition', 'merged'] as const;
+export const TICKET_EVENT_KINDS = ['reported', 'transition', 'merged', 'mode'] as const;
 export type TicketEventKind = (typeof TICKET_EVENT_KINDS)[number];
 
 /** The statuses a ticket can have on the stream (shared/domain/channels.ts TICKET_STATUSES, in the same order). */
@@ -265,7 +267,7 @@ export interface TicketTransitionWire {
 export interface TicketTransitionSubmit {
   /** The ticket's `t-<seq>` id. */
   id: string;
-  kind: Exclude<TicketEventKind, 'reported'>;
+  kind: 'transition' | 'merged';
   /**
    * The sequence number of the latest event of this ticket the console had applied when it decided: the hub refuses
    * the submission when the ticket has moved on since (another console acted first), so two consoles acting at once
@@ -310,6 +312,8 @@ export interface TicketEventMessage {
   report?: IntakeReport;
   /** `transition` and `merged`: what the console submitted. */
   transition?: TicketTransitionWire;
+  /** `mode`: the switch as the console submitted it. */
+  mode?: ModeSwitchWire;
 }
 
 /** The most events one `tickets:since` answer carries; `more` says whether to ask again. */
@@ -329,7 +333,7 @@ export interface TicketsSince {
 export const ticketEventMessageSchema = z
   .strictObject({
     seq: z.number().int().positive(),
-    id: z.string().regex(/^t-[1-9]\d{0,15}$/),
+    id: z.string().regex(/^(t-[1-9]\d{0,15}|e-[0-9a-f-]{36})$/),
     kind: z.enum(TICKET_EVENT_KINDS),
     at: z.number().int().nonnegative(),
     report: z
@@ -344,10 +348,20 @@ export const ticketEventMessageSchema = z
       })
       .optional(),
     transition: ticketTransitionWireSchema.optional(),
+    mode: modeSwitchWireSchema.optional(),
   })
-  .refine((event) => (event.kind === 'reported' ? event.report !== undefined : event.transition !== undefined), {
-    message: 'a reported event carries its report; a transition or merge carries its transition',
-  })
+  .refine(
+    (event) =>
+      event.kind === 'reported'
+        ? event.report !== undefined
+        : event.kind === 'mode'
+          ? event.mode !== undefined && event.id === event.mode.emergency
+          : event.transition !== undefined && event.id.startsWith('t-'),
+    {
+      message:
+        'a reported event carries its report; a transition or merge carries its transition; a mode switch its switch',
+    },
+  )
   .refine((event) => event.kind !== 'merged' || event.transition?.into !== undefined, {
     message: 'a merged event names the case it joins',
   });
@@ -362,6 +376,8 @@ export interface ConsoleCalls {
   'tickets:since': (seq: number, reply: (answer: TicketsSince | HubError) => void) => void;
   /** A transition or merge of a live ticket (checked against `ticketTransitionSubmitSchema` and the version). */
   'ticket:transition': (submit: TicketTransitionSubmit, reply: (answer: TicketTransitionAck) => void) => void;
+  /** An emergency mode switch (mode-protocol.ts), logged on the ticket stream when the key's version is `expect`. */
+  'mode:switch': (submit: ModeSwitchSubmit, reply: (answer: ModeSwitchAck) => void) => void;
 }
 
 /** What a console hears. */

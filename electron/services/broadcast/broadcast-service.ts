@@ -25,6 +25,7 @@ import {
 } from '../../../shared/protocol/hub-protocol';
 import type { Store } from '../store/store';
 import { hubUnavailable, type HubLink } from './hub-link';
+import { insideRing } from '../../../shared/geo/point-in-ring';
 
 /** At most one status event per broadcast per this many ms (receipts from several hubs arrive in bursts). */
 export const RECEIPT_EVENT_MS = 250;
@@ -71,16 +72,6 @@ export function unpackWorkerIds(bytes: Uint8Array, cap = Infinity): number[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = Math.min(cap, Math.floor(bytes.byteLength / 4));
   return Array.from({ length: count }, (_, i) => view.getInt32(i * 4, true));
-}
-
-function insideRing(ring: readonly [number, number][], lng: number, lat: number): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!;
-    const [xj, yj] = ring[j]!;
-    if (yi > lat !== yj > lat && lng < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
 }
 
 function metresBetween([lng1, lat1]: [number, number], lng2: number, lat2: number): number {
