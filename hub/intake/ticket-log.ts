@@ -24,6 +24,12 @@
  *   stay until a later transition gives new ones.
  * - Events carry the whole normalised report, reporter and inline photos included: the stream is how a ticket
  *   reaches the consoles' stores. Nothing of it, and nothing of a transition's notes, goes into a log line.
+ * - Emergency mode switches (`mode`, issue #8, shared/protocol/mode-protocol.ts) are events of the same stream, so
+ *   every console applies modes and tickets in one order. They are optimistic like transitions, per scope key
+ *   (`<eventType>@<scopeKey>`): the log keeps each key's state (version, emergency, level, who switched, when) and
+ *   appends a switch only while the key's version is still the console's `expect` and the switch fits the key
+ *   (an activation needs it normal; a step or a return needs it active with the same emergency) — checked and
+ *   appended in one step, as transitions are. A refusal answers the key's current state.
  */
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -35,6 +41,7 @@ import type {
   TicketTransitionSubmit,
 } from '../../shared/protocol/hub-protocol';
 import type { IntakeChannel, IntakeReport } from '../../shared/protocol/intake';
+import type { ModeKeyState, ModeRefusal, ModeSwitchSubmit, ModeSwitchWire } from '../../shared/protocol/mode-protocol';
 
 /** What Open311's status answer needs of a ticket (the projection the log keeps up to date). */
 export interface TicketStatusRecord {
@@ -92,6 +99,21 @@ export type TransitionOutcome =
   | { ok: true; seq: number; at: number; event: TicketEventMessage; status: TicketStatusRecord }
   | { ok: false; error: TransitionRefusal; conflict?: { seq: number; status: StreamTicketStatus } };
 
+export type ModeOutcome =
+  | { ok: true; seq: number; at: number; version: number; event: TicketEventMessage }
+  /** Refused: the key's state as it is, so the console can say who switched it and to what. */
+  | { ok: false; error: ModeRefusal; current: ModeKeyState };
+
+/** The state of a key never switched. */
+export const NORMAL_MODE_STATE: Readonly<ModeKeyState> = Object.freeze({
+  version: 0,
+  emergency: null,
+  level: null,
+  by: null,
+  console: null,
+  at: 0,
+});
+
 export interface TicketLog {
   /** Logs a new report under its idempotency scope and canonical hash, or answers the ticket already logged. */
   report(report: IntakeReport, scope: string, hash: string): Promise<ReportOutcome>;
@@ -101,6 +123,16 @@ export interface TicketLog {
    * hand to the consoles, or why not. The submission's shape is the caller's to check (ticketTransitionSubmitSchema).
    */
   transition(submit: TicketTransitionSubmit, nowSeconds: number): Promise<TransitionOutcome>;
+  /**
+   * Logs an emergency mode switch as the stream's next event when its key's version is still `submit.expect` and the
+   * switch fits the key's state (an activation: the key is normal; a step or a return: the key runs the same
+   * emergency), at `max(nowSeconds, the key's last switch)`; answers the event and the key's new version, or why not
+   * with the key's current state. The submission's shape, and that its key is its event type and scope's, are the
+   * caller's to check (modeSwitchSubmitSchema, scopeKey).
+   */
+  mode(submit: ModeSwitchSubmit, nowSeconds: number): Promise<ModeOutcome>;
+  /** A key's state (NORMAL_MODE_STATE for a key never switched). */
+  modeState(key: string): Promise<ModeKeyState>;
   /**
    * The stream's name: random, made with the log and kept with it. A console's cursor is a position in this stream;
    * a log that was reset, or another hub tier's, has another name, and the console refuses to go on from its cursor.
@@ -187,6 +219,33 @@ const transitionEvent = (seq: number, at: number, submit: TicketTransitionSubmit
   transition: submit.transition,
 });
 
+/** Why a switch may not be logged on a key in `state`; undefined when it may. */
+function modeRefusal(state: ModeKeyState, submit: ModeSwitchSubmit): ModeRefusal | undefined {
+  if (state.version !== submit.expect) return 'conflict';
+  if (submit.switch.action === 'activate') return state.level === null ? undefined : 'already-active';
+  if (state.level === null) return 'not-active';
+  if (state.emergency !== submit.switch.emergency) return 'other-emergency';
+  return undefined;
+}
+
+/** The key's state after a switch logged at `at`. */
+const switchedState = (state: ModeKeyState, wire: ModeSwitchWire, at: number): ModeKeyState => ({
+  version: state.version + 1,
+  emergency: wire.action === 'deactivate' ? null : wire.emergency,
+  level: wire.level,
+  by: wire.by,
+  console: wire.console,
+  at,
+});
+
+const modeEvent = (seq: number, at: number, wire: ModeSwitchWire): TicketEventMessage => ({
+  seq,
+  id: wire.emergency,
+  kind: 'mode',
+  at,
+  mode: wire,
+});
+
 /** A write waiting for the next group commit. */
 interface PendingWrite {
   run: () => unknown;
@@ -232,6 +291,10 @@ export class SqliteTicketLog implements TicketLog {
       ) STRICT;
       CREATE TABLE IF NOT EXISTS ticket_status (
         id TEXT PRIMARY KEY,
+        body TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE IF NOT EXISTS mode_keys (
+        key TEXT PRIMARY KEY,
         body TEXT NOT NULL
       ) STRICT;
       CREATE TABLE IF NOT EXISTS ticket_stream_name (
@@ -354,6 +417,32 @@ export class SqliteTicketLog implements TicketLog {
     });
   }
 
+  private readMode(key: string): ModeKeyState {
+    const body = this.sql('SELECT body FROM mode_keys WHERE key = ?').pluck().get(key) as string | undefined;
+    return body === undefined ? { ...NORMAL_MODE_STATE } : (JSON.parse(body) as ModeKeyState);
+  }
+
+  mode(submit: ModeSwitchSubmit, nowSeconds: number): Promise<ModeOutcome> {
+    // One savepoint: the version check and the append cannot be separated by another submission.
+    return this.write((): ModeOutcome => {
+      const { key } = submit.switch;
+      const current = this.readMode(key);
+      const refusal = modeRefusal(current, submit);
+      if (refusal !== undefined) return { ok: false, error: refusal, current };
+      const at = Math.max(nowSeconds, current.at);
+      const seq = this.append('mode', at, (taken) => modeEvent(taken, at, submit.switch));
+      const next = switchedState(current, submit.switch, at);
+      this.sql(
+        'INSERT INTO mode_keys (key, body) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET body = excluded.body',
+      ).run(key, JSON.stringify(next));
+      return { ok: true, seq, at, version: next.version, event: modeEvent(seq, at, submit.switch) };
+    });
+  }
+
+  modeState(key: string): Promise<ModeKeyState> {
+    return Promise.resolve(this.readMode(key));
+  }
+
   since(seq: number, limit: number): Promise<TicketEventMessage[]> {
     const rows = this.sql('SELECT body FROM ticket_events WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, limit) as {
       body: string;
@@ -442,6 +531,44 @@ redis.call('HSET', KEYS[2], ARGV[1], state)
 return {'ok', seq, atText, state, redis.call('HGET', KEYS[1], ARGV[1])}
 `;
 
+// Atomic in Redis: a mode switch's version check and rules (modeRefusal's, in its order), the next sequence number,
+// the event under it and the key's new state. KEYS: modes, seq, log. ARGV: key, expect, action, emergency, switch
+// JSON, now (epoch s), the new state's fields that come from the switch (JSON: emergency, level, by, console). Answers
+// {'ok', seq, at, version} or {refusal, current state JSON ('' for a key never switched)}. The event's and the state's
+// JSON are put together here from the console's JSON, which Lua never decodes.
+const MODE_SCRIPT = `
+local body = redis.call('HGET', KEYS[1], ARGV[1])
+local version = 0
+local level = false
+local emergency = ''
+local last = 0
+if body then
+  local state = cjson.decode(body)
+  version = state.version
+  level = state.level ~= cjson.null
+  if state.emergency ~= cjson.null then emergency = state.emergency end
+  last = state.at
+else
+  body = ''
+end
+if version ~= tonumber(ARGV[2]) then return {'conflict', body} end
+if ARGV[3] == 'activate' then
+  if level then return {'already-active', body} end
+else
+  if not level then return {'not-active', body} end
+  if emergency ~= ARGV[4] then return {'other-emergency', body} end
+end
+local seq = redis.call('INCR', KEYS[2])
+local at = tonumber(ARGV[6])
+if last > at then at = last end
+local atText = string.format('%d', at)
+local event = '{"seq":' .. seq .. ',"id":"' .. ARGV[4] .. '","kind":"mode","at":' .. atText .. ',"mode":' .. ARGV[5] .. '}'
+redis.call('XADD', KEYS[3], seq .. '-1', 'e', event)
+local switched = version + 1
+redis.call('HSET', KEYS[1], ARGV[1], '{"version":' .. switched .. ',"at":' .. atText .. ',' .. string.sub(ARGV[7], 2))
+return {'ok', seq, atText, switched}
+`;
+
 /** A record as reported with its state (if any) laid over it. */
 const withState = (record: string, state: string | null | undefined): TicketStatusRecord =>
   readRecord(state ? JSON.stringify({ ...(JSON.parse(record) as object), ...(JSON.parse(state) as object) }) : record);
@@ -527,6 +654,42 @@ export class RedisTicketLog implements TicketLog {
       event: transitionEvent(seq, at, submit),
       status: withState(String(answer[4]), String(answer[3])),
     };
+  }
+
+  async mode(submit: ModeSwitchSubmit, nowSeconds: number): Promise<ModeOutcome> {
+    const wire = submit.switch;
+    const { version: _version, at: _at, ...fields } = switchedState(NORMAL_MODE_STATE, wire, 0);
+    const answer = (await this.redis.eval(
+      MODE_SCRIPT,
+      3,
+      `${this.prefix}:modes`,
+      `${this.prefix}:seq`,
+      `${this.prefix}:log`,
+      wire.key,
+      String(submit.expect),
+      wire.action,
+      wire.emergency,
+      JSON.stringify(wire),
+      String(Math.floor(nowSeconds)),
+      JSON.stringify(fields),
+    )) as [string, string | number, string?, number?];
+    const [verdict] = answer;
+    if (verdict !== 'ok') {
+      const body = String(answer[1]);
+      return {
+        ok: false,
+        error: verdict as ModeRefusal,
+        current: body === '' ? { ...NORMAL_MODE_STATE } : (JSON.parse(body) as ModeKeyState),
+      };
+    }
+    const seq = Number(answer[1]);
+    const at = Number(answer[2]);
+    return { ok: true, seq, at, version: Number(answer[3]), event: modeEvent(seq, at, wire) };
+  }
+
+  async modeState(key: string): Promise<ModeKeyState> {
+    const body = await this.redis.hget(`${this.prefix}:modes`, key);
+    return body === null ? { ...NORMAL_MODE_STATE } : (JSON.parse(body) as ModeKeyState);
   }
 
   async since(seq: number, limit: number): Promise<TicketEventMessage[]> {

@@ -7,7 +7,8 @@
  * (hub/intake/): outside systems post reports, each becomes an event of the ordered ticket stream, sent to every
  * console as `ticket` and replayed on `tickets:since`. Workers file patrol reports over their socket (`report`),
  * checked and filed the same way; consoles move tickets along their lifecycle and merge them (`ticket:transition`),
- * each change the stream's next event too, logged only on the version the console saw.
+ * each change the stream's next event too, logged only on the version the console saw. Emergency mode switches
+ * (`mode:switch`, issue #8) are events of the same stream, logged only on the scope key's version the console saw.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -41,7 +42,9 @@ import {
   type WorkerReportError,
   TICKETS_SINCE_LIMIT,
 } from '../../shared/protocol/hub-protocol';
+import { scopeKey } from '../../shared/domain/modes/mode-scope';
 import { idempotencyScope, type IntakeChannel } from '../../shared/protocol/intake';
+import { MAX_MODE_SWITCH_BYTES, modeSwitchSubmitSchema, type ModeSwitchAck } from '../../shared/protocol/mode-protocol';
 import { createIntakeFiling } from '../intake/intake-filing';
 import { createIntakeHandler } from '../intake/intake-http';
 import { DEFAULT_RESOURCES_DIR, loadIntakeResources } from '../intake/intake-resources';
@@ -98,7 +101,8 @@ const TICKETS_SINCE_MAX_BYTES = 16 * 1024 * 1024;
 const eventBytes = (event: TicketEventMessage): number =>
   4096 +
   (event.report?.photos ?? []).reduce((sum, photo) => sum + (photo.kind === 'inline' ? photo.data.length : 0), 0) +
-  (event.transition === undefined ? 0 : MAX_TRANSITION_BYTES);
+  (event.transition === undefined ? 0 : MAX_TRANSITION_BYTES) +
+  (event.mode === undefined ? 0 : MAX_MODE_SWITCH_BYTES);
 
 /** A worker's patrol reports being filed at once, at most (a phone sends one at a time; this bounds a misbehaving one). */
 const REPORTS_IN_FLIGHT = 4;
@@ -600,6 +604,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       reply(await transition(payload));
     });
 
+    socket.on('mode:switch', async (payload: unknown, callback: unknown) => {
+      if (typeof callback !== 'function') return;
+      const reply = (answer: ModeSwitchAck): void => void (callback as (answer: ModeSwitchAck) => void)(answer);
+      reply(await modeSwitch(payload));
+    });
+
     socket.on('hub:stats', async (callback: unknown) => {
       const reply = replier<HubStats[]>(callback);
       if (!reply) return;
@@ -650,6 +660,53 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     toConsoles(outcome.event);
     log('ticket.transition', { id: submit.id, seq: outcome.seq, kind: submit.kind, status: submit.transition.status });
     return { ok: true, seq: outcome.seq, at: outcome.at };
+  }
+
+  const countModeRefusal = refusalCounter();
+  /** Logs why a mode switch was refused: the reason and the key, never the note or the profile. */
+  function refuseMode(error: string, fields: Record<string, unknown> = {}): ModeSwitchAck {
+    const reason = error.split(':')[0]!;
+    const count = countModeRefusal(reason);
+    if (count !== undefined) log('mode.switch-refused', { reason, ...fields, count });
+    return { ok: false, error };
+  }
+
+  /** A console's emergency mode switch: checked, logged on the key's version it names, and handed to every console. */
+  async function modeSwitch(payload: unknown): Promise<ModeSwitchAck> {
+    // Frames are capped at maxHttpBufferSize before this; binary attachments (which JSON inflates) are not.
+    if (jsonBytes(payload) > MAX_MODE_SWITCH_BYTES) return refuseMode('too-large');
+    const parsed = modeSwitchSubmitSchema.safeParse(payload);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue === undefined || issue.path.length === 0 ? '(submission)' : issue.path.join('.');
+      return refuseMode(`invalid: ${path}`);
+    }
+    const submit = parsed.data;
+    const key = submit.switch.key;
+    // The version is kept under the event type and the canonical scope: a key naming anything else is not this switch's.
+    if (key !== `${submit.switch.eventType}@${scopeKey(submit.switch.scope)}`) {
+      return refuseMode('invalid: switch.key', { action: submit.switch.action });
+    }
+    let outcome;
+    try {
+      outcome = await ticketLog.mode(submit, Math.floor(now() / 1000));
+    } catch (error) {
+      log('mode.switch-failed', { key, error: String(error) });
+      return { ok: false, error: 'unavailable' };
+    }
+    if (!outcome.ok) {
+      refuseMode(outcome.error, { key, expect: submit.expect, version: outcome.current.version });
+      return { ok: false, error: outcome.error, current: outcome.current };
+    }
+    toConsoles(outcome.event);
+    log('mode.switch', {
+      key,
+      action: submit.switch.action,
+      level: submit.switch.level,
+      seq: outcome.seq,
+      version: outcome.version,
+    });
+    return { ok: true, seq: outcome.seq, at: outcome.at, version: outcome.version };
   }
 
   // Receipts: every tick, the commands that changed or are still young, to every console of every hub.
