@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { invoke, event, notObjects, type EventEntry, type InvokeEntry } from './entry';
 import { sessionEventContract, sessionInvokeContract } from './session-contract';
+import { modesEventContract, modesInvokeContract } from './modes-contract';
 import { ticketsEventContract, ticketsInvokeContract } from './tickets-contract';
 import { usersInvokeContract } from './users-contract';
 import { auditInvokeContract } from './audit-contract';
@@ -52,6 +53,7 @@ import {
 export const invokeContract = {
   ...sessionInvokeContract,
   ...ticketsInvokeContract,
+  ...modesInvokeContract,
   ...usersInvokeContract,
   ...auditInvokeContract,
   'app.getInfo': invoke({
@@ -379,6 +381,7 @@ export const invokeContract = {
 export const eventContract = {
   ...sessionEventContract,
   ...ticketsEventContract,
+  ...modesEventContract,
   'settings.changed': event({
     summary: 'Settings changed, in any window of any host.',
     payload: settingsSchema,

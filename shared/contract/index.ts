@@ -6,3 +6,4 @@ export * from './schemas';
 export * from './entry';
 export * from './session-contract';
 export * from './tickets-contract';
+export * from './modes-contract';

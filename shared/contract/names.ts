@@ -35,6 +35,12 @@ export const INVOKE_NAMES = [
   'tickets.reroute',
   'tickets.merge',
   'tickets.kpi',
+  'modes.list',
+  'modes.profiles',
+  'modes.saveProfile',
+  'modes.preview',
+  'modes.switch',
+  'modes.timeline',
   'settings.get',
   'settings.update',
   'session.get',
@@ -71,6 +77,7 @@ export const EVENT_NAMES = [
   'city.importProgress',
   'confirmations.changed',
   'tickets.changed',
+  'modes.changed',
 ] as const;
 
 export type InvokeName = (typeof INVOKE_NAMES)[number];

@@ -48,9 +48,12 @@ export const levelEffectSchema = z.strictObject({
   tickets: z.strictObject({
     /** Taxonomy codes (any level: a prefix of the leaf codes) of the categories concerned. */
     categories: z.array(z.string().regex(/^\d{2}(\d{2}){0,2}$/)).max(100),
-    /** New deadline = the category's deadline × factor. */
+    /**
+     * The deadline of a ticket filed in scope while the mode holds: the category's hours × factor, then shortened by
+     * its priority as every ticket's is (deadlines.ts: urgent ½, emergency ¼).
+     */
     deadlineFactor: z.number().min(0.05).max(1),
-    priority: z.enum(['high', 'urgent']),
+    priority: z.enum(['urgent', 'emergency']),
   }),
   roster: z.array(z.enum(DUTY_GROUPS)).max(DUTY_GROUPS.length),
   /** Seconds the workers have to acknowledge the activation broadcast. */
