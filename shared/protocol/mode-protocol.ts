@@ -20,8 +20,11 @@ import { modeScopeSchema } from '../domain/modes/mode-scope';
 export const MODE_ACTIONS = ['activate', 'step', 'deactivate'] as const;
 export type ModeAction = (typeof MODE_ACTIONS)[number];
 
-/** The largest switch a console may submit, as JSON (a profile, a drawn polygon, the note). */
-export const MAX_MODE_SWITCH_BYTES = 256 * 1024;
+/**
+ * The largest switch a console may submit, as JSON (a profile, a drawn polygon of at most 1,000 points, the note):
+ * under the hub's 64 KiB frame limit, so an oversized one is answered `too-large`, not cut off with the connection.
+ */
+export const MAX_MODE_SWITCH_BYTES = 60 * 1024;
 
 export const EMERGENCY_ID_PATTERN = /^e-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

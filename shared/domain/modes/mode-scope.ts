@@ -13,7 +13,8 @@ export const modeScopeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('city') }),
   z.strictObject({ kind: z.literal('counties'), codes: z.array(code).min(1).max(64) }),
   z.strictObject({ kind: z.literal('l1'), codes: z.array(code).min(1).max(300) }),
-  z.strictObject({ kind: z.literal('polygon'), ring: z.array(lngLat).min(3).max(2000) }),
+  // A drawn area: 1,000 points at most, so that a switch fits the hub's frame (mode-protocol.ts).
+  z.strictObject({ kind: z.literal('polygon'), ring: z.array(lngLat).min(3).max(1000) }),
 ]);
 export type ModeScope = z.infer<typeof modeScopeSchema>;
 

@@ -397,23 +397,38 @@ describe.each(backends)('mode switches: $name', ({ skip, start }) => {
     expect(JSON.stringify(log.events)).not.toMatch(/秘密|secret-marker|script|OR 1=1/);
   });
 
-  it.skipIf(skip)('a frame over the socket’s buffer closes only that console; the hub serves on', async () => {
-    const tier = await start();
-    const desk = await consoleLink(tier.a.url);
-    const other = await consoleLink(tier.a.url);
-    const closed = new Promise<void>((resolve) => desk.socket.once('disconnect', () => resolve()));
-    const ring = Array.from({ length: 2000 }, (_, i): [number, number] => [
-      113.6 + Math.cos(i / 318.3) * 0.123456789012,
-      34.7 + Math.sin(i / 318.3) * 0.123456789012,
-    ]);
-    const scope: ModeScope = { kind: 'polygon', ring };
-    const large = activate(0, emergencyId(), { scope, key: `rainstorm_flood@${scopeKey(scope)}` });
-    expect(modeSwitchSubmitSchema.safeParse(large).success).toBe(true);
-    expect(Buffer.byteLength(JSON.stringify(large))).toBeGreaterThan(HUB_SERVER_OPTIONS.maxHttpBufferSize);
-    desk.socket.emit('mode:switch', large, () => {});
-    await closed;
-    expect(await send(other.socket, activate(0, emergencyId()))).toMatchObject({ ok: true, version: 1 });
-  });
+  it.skipIf(skip)(
+    'the largest valid switch fits a frame; a frame over the buffer closes only that console',
+    async () => {
+      const tier = await start();
+      const desk = await consoleLink(tier.a.url);
+      const other = await consoleLink(tier.a.url);
+      // A drawn area at its most (1,000 points at full precision) with the longest note: logged.
+      const ring = Array.from({ length: 1000 }, (_, i): [number, number] => [
+        113.6 + Math.cos(i / 159.2) * 0.123456789012,
+        34.7 + Math.sin(i / 159.2) * 0.123456789012,
+      ]);
+      const scope: ModeScope = { kind: 'polygon', ring };
+      const largest = activate(0, emergencyId(), {
+        scope,
+        key: `rainstorm_flood@${scopeKey(scope)}`,
+        note: '记'.repeat(1000),
+      });
+      expect(modeSwitchSubmitSchema.safeParse(largest).success).toBe(true);
+      expect(Buffer.byteLength(JSON.stringify(largest))).toBeLessThan(MAX_MODE_SWITCH_BYTES);
+      expect(MAX_MODE_SWITCH_BYTES).toBeLessThan(HUB_SERVER_OPTIONS.maxHttpBufferSize);
+      expect(await send(desk.socket, largest)).toMatchObject({ ok: true, version: 1 });
+      // A frame over the socket's buffer (nothing valid is that large) closes that console's connection only.
+      const closed = new Promise<void>((resolve) => desk.socket.once('disconnect', () => resolve()));
+      desk.socket.emit(
+        'mode:switch',
+        { ...largest, switch: { ...largest.switch, note: 'x'.repeat(70 * 1024) } },
+        () => {},
+      );
+      await closed;
+      expect(await send(other.socket, activate(0, emergencyId()))).toMatchObject({ ok: true, version: 1 });
+    },
+  );
 
   it.skipIf(skip)('a switch is never timed before the key’s previous one (a hub whose clock is behind)', async () => {
     const tier = await start({ now: () => Date.now() - 3600_000 });
