@@ -5,6 +5,7 @@
  */
 import { ContractError, type BroadcastTarget } from '../../shared/contract';
 import type { ActionArea } from '../../shared/domain/authority';
+import type { ModeScope } from '../../shared/domain/modes/mode-scope';
 import type { BroadcastService } from '../services/broadcast/broadcast-service';
 import type { GridTerritory } from '../services/city/grid-territory';
 import type { Store } from '../services/store/store';
@@ -32,6 +33,7 @@ export function createAreaResolvers(
   territory: GridTerritory,
   broadcasts: BroadcastService,
   ticketGrid: (id: number) => number | undefined,
+  modeTarget: (scope: ModeScope) => BroadcastTarget,
 ): AreaResolvers {
   /** A ticket's place: its grid's county and street (the ticket's, never the renderer's word). */
   const ticketArea = (...ids: number[]): ActionArea => {
@@ -48,6 +50,9 @@ export function createAreaResolvers(
     'tickets.reroute': ({ id }: { id: number }) => ticketArea(id),
     'tickets.merge': ({ id, into }: { id: number; into: number }) => ticketArea(id, into),
     'broadcast.send': ({ target }: { target: BroadcastTarget }) => targetArea(target, territory, broadcasts),
+    // An emergency's scope covers the same places as a broadcast to it; profiles are the whole city's policy.
+    'modes.switch': ({ scope }: { scope: ModeScope }) => targetArea(modeTarget(scope), territory, broadcasts),
+    'modes.saveProfile': () => ({ cityWide: true }),
     'broadcast.resend': ({ id }: { id: string }) => {
       const stored = store.reader().prepare('SELECT target FROM broadcasts WHERE id = ?').pluck().get(id) as
         string | undefined;

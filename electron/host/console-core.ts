@@ -19,6 +19,9 @@ import { MapSearchService } from '../services/map/map-search-service';
 import { PointCardService } from '../services/map/point-card-service';
 import { PointLayerService } from '../services/map/point-layer-service';
 import { openStore } from '../services/store/store';
+import { ModeApplier } from '../services/modes/mode-applier';
+import { ModeProfiles } from '../services/modes/mode-profiles';
+import { ModeService } from '../services/modes/mode-service';
 import { TicketService } from '../services/tickets/ticket-service';
 import { KpiService } from '../services/tickets/kpi/kpi-service';
 import { TicketRouter } from '../services/tickets/routing/ticket-router';
@@ -160,6 +163,10 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const nowSeconds = (): number => Math.floor(ticketClock() / 1000);
   const kpi = new KpiService(store, () => bootstrap.getStatus().state === 'ready', nowSeconds);
   const consoleName = `console@${hostname()}`;
+  // Issue #8: emergency modes ride the ticket stream; the applier runs inside its batches, the service previews and
+  // switches.
+  const modeApplier = new ModeApplier(store.writer);
+  const modeProfiles = new ModeProfiles(store, options.resourcesDir, nowSeconds);
   const desk: TicketDesk = new TicketDesk({
     store,
     router,
@@ -174,6 +181,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     log: (level, event, fields) => log[level](event, fields),
     ...(options.duplicates ? { duplicates: options.duplicates } : {}),
     ...(options.deadlineWatchMs !== undefined ? { watchEveryMs: options.deadlineWatchMs } : {}),
+    modes: modeApplier,
+    onModesChanged: () => events.emit('modes.changed', modes.list()),
     onStreamProblem: (problem) => {
       const { ticketStreamProblem: _was, ...rest } = hubStatus;
       hubStatus = problem ? { ...rest, ticketStreamProblem: { zh: problem.zh, en: problem.en } } : rest;
@@ -185,6 +194,25 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     desk.warm();
     kpi.warmUp().catch((error: unknown) => log.warn('tickets.kpi-load-failed', { error: String(error) }));
   });
+  const modes = new ModeService({
+    store,
+    profiles: modeProfiles,
+    link: link && {
+      get connected() {
+        return link.connected;
+      },
+      switchMode: (submit) => link.switchMode(submit),
+      appliedThrough: (seq, timeoutMs) => desk.appliedThrough(seq, timeoutMs),
+    },
+    broadcasts,
+    consoleName,
+    now: nowSeconds,
+    log: (level, event, fields) => log[level](event, fields),
+  });
+  const signedIn = (operator: { username: string; displayName: string } | undefined) => {
+    if (!operator) throw new ContractError({ code: 'unauthenticated', message: 'Sign in first.' });
+    return { username: operator.username, displayName: operator.displayName };
+  };
   const deskOperator = (
     operator: { username: string; role: DeskOperator['role']; scope: DeskOperator['scope'] } | undefined,
   ): DeskOperator => {
@@ -209,7 +237,13 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const access = new AccessControl(
     sessions,
     audit,
-    createAreaResolvers(store, territory, broadcasts, (id) => desk.gridOf(id)),
+    createAreaResolvers(
+      store,
+      territory,
+      broadcasts,
+      (id) => desk.gridOf(id),
+      (scope) => modes.target(scope),
+    ),
     held,
     log,
     (scope) => {
@@ -322,6 +356,22 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       desk.reroute(id, deskOperator(operator), departmentCode, reason, rule),
     'tickets.merge': ({ id, into }, { operator }) => desk.merge(id, into, deskOperator(operator)),
     'tickets.kpi': (request) => kpi.query(request),
+    'modes.list': () => modes.list(),
+    'modes.profiles': () => ({ profiles: modeProfiles.latest(), versions: modeProfiles.versions() }),
+    'modes.saveProfile': ({ profile }, { operator }) =>
+      modeProfiles.save(profile, signedIn(operator).username, nowSeconds()),
+    'modes.preview': (request, { operator }) => {
+      const preview = modes.preview(request);
+      const area = targetArea(modes.target(request.scope), territory, broadcasts);
+      const decision = operator ? decide(operator, { permission: 'mode.switch', area }) : undefined;
+      return {
+        ...preview,
+        refusal: !decision ? 'Sign in first.' : decision.allowed ? null : decision.message,
+        needsSecondOperator: held.needsSecond('modes.switch', request, area),
+      };
+    },
+    'modes.switch': (request, { operator }) => modes.switch(request, signedIn(operator)),
+    'modes.timeline': ({ emergency }) => modes.timeline(emergency),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
     ...sessionHandlers(identity, sessions, held, (operator) => scopeName(store.reader(), operator.scope)),

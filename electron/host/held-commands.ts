@@ -6,7 +6,14 @@
  * again), which is safer than running a stale command later.
  */
 import { randomUUID } from 'node:crypto';
-import { ContractError, invokeContract, type Confirmation, type InvokeName } from '../../shared/contract';
+import {
+  ContractError,
+  invokeContract,
+  type Confirmation,
+  type InvokeName,
+  type ModeSwitchRequest,
+} from '../../shared/contract';
+import { LEVEL_INFO } from '../../shared/domain/modes/emergency-levels';
 import { decide, needsSecondOperator, type ActionArea, type Permission } from '../../shared/domain/authority';
 import type { IdentityService, Operator } from '../services/identity';
 import { areaText, auditedPayload, type HoldGate } from './access-control';
@@ -57,9 +64,14 @@ export class HeldCommands implements HoldGate {
     this.execute = execute;
   }
 
-  needsSecond(name: InvokeName, _input: unknown, area: ActionArea | undefined): boolean {
+  needsSecond(name: InvokeName, input: unknown, area: ActionArea | undefined): boolean {
     const rule = { enabled: this.options.identity.getPolicy().twoPersonRule };
     if (name === 'broadcast.send' && area) return needsSecondOperator({ permission: 'broadcast.send', area }, rule);
+    // Levels I and II (an activation or a step to them); a return to normal never waits.
+    if (name === 'modes.switch') {
+      const level = (input as ModeSwitchRequest).level;
+      return level !== null && needsSecondOperator({ permission: 'mode.switch', level: LEVEL_INFO[level].rank }, rule);
+    }
     return false;
   }
 

@@ -23,6 +23,7 @@ import {
   type TicketTransitionAck,
   type TicketTransitionSubmit,
 } from '../../../shared/protocol/hub-protocol';
+import type { ModeSwitchAck, ModeSwitchSubmit } from '../../../shared/protocol/mode-protocol';
 
 export type HubLinkState = 'unconfigured' | 'connecting' | 'connected' | 'refused';
 
@@ -134,6 +135,13 @@ export class HubLink {
     if (!this.socket.connected) throw hubUnavailable('the command hub is not connected');
     const socket = this.socket.timeout(this.options.timeoutMs ?? 10_000);
     return (await socket.emitWithAck('ticket:transition', submit)) as TicketTransitionAck;
+  }
+
+  /** An emergency mode switch (mode-protocol.ts); the hub's answer (logged, or why not) as it is. */
+  async switchMode(submit: ModeSwitchSubmit): Promise<ModeSwitchAck> {
+    if (!this.socket.connected) throw hubUnavailable('the command hub is not connected');
+    const socket = this.socket.timeout(this.options.timeoutMs ?? 10_000);
+    return (await socket.emitWithAck('mode:switch', submit)) as ModeSwitchAck;
   }
 
   close(): void {

@@ -24,6 +24,13 @@ const REPLACED_TABLES = [
   'ticket_timeline',
   'live_tickets',
   'ticket_stream_rejects',
+  // Emergencies are replayed from the stream onto the new city, like the live tickets.
+  'emergency_sensors',
+  'emergency_effects',
+  'sensor_normal',
+  'emergency_timeline',
+  'emergencies',
+  'mode_keys',
   'ticket_blocks',
   'tickets',
   'workers',

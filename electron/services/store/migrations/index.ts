@@ -13,6 +13,7 @@ import { migration0011 } from './0011-live-tickets';
 import { migration0012 } from './0012-live-ticket-deadlines';
 import { migration0013 } from './0013-ticket-status-time-index';
 import { migration0014 } from './0014-ticket-stream-identity';
+import { migration0015 } from './0015-emergency-modes';
 
 /** Every schema version, in order. Append; never edit an applied one (the runner refuses a changed hash). */
 export const MIGRATIONS: readonly Migration[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0012,
   migration0013,
   migration0014,
+  migration0015,
 ];

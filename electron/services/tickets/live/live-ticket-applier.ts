@@ -30,6 +30,7 @@ import {
 } from '../../../../shared/domain/tickets/lifecycle';
 import type { TicketEventMessage } from '../../../../shared/protocol/hub-protocol';
 import { reportedTime, type IntakeReport } from '../../../../shared/protocol/intake';
+import type { ModeApplier } from '../../modes/mode-applier';
 import type { TicketRouter } from '../routing/ticket-router';
 import type { Route, RouteReason, RuleDraft } from '../routing/route-types';
 import { type DuplicateFinder } from './duplicate-finder';
@@ -88,6 +89,8 @@ export interface ApplierOptions {
   router: TicketRouter;
   suggester: () => CategorySuggester;
   duplicates: DuplicateFinder;
+  /** Emergency mode switches on the same stream, and the deadlines and priority they give new reports. */
+  modes: ModeApplier;
   log: (event: string, fields: Record<string, unknown>) => void;
 }
 
@@ -229,6 +232,9 @@ export class LiveTicketApplier {
         return this.applyTransitionEvent(event);
       case 'merged':
         return this.applyMerge(event);
+      case 'mode':
+        if (!event.mode) return 'a mode event without its switch';
+        return this.options.modes.apply(event.seq, event.at, event.mode) ?? { changes: [] };
       default:
         return `unknown event kind ${String(event.kind)}`;
     }
@@ -254,9 +260,18 @@ export class LiveTicketApplier {
     const category = this.options.router.category(categoryCode)!;
     const reportedAt = reportedTime(report);
     const place = { grid: route.grid.code, l1: route.l1?.code ?? route.grid.code, county: route.county.code };
+    // An active emergency whose level concerns this category here shortens its deadline and raises its priority.
+    const emergency = this.options.modes.ticketPolicy({
+      lng,
+      lat,
+      county: route.county.code,
+      l1: route.l1?.code ?? null,
+      categoryCode,
+    });
     const filed = reportTicket({
       category: categoryCode,
-      deadlineHours: route.deadlineHours,
+      deadlineHours: route.deadlineHours * (emergency?.deadlineFactor ?? 1),
+      ...(emergency ? { priority: emergency.priority } : {}),
       place,
       reportedAt,
       by: { kind: 'system', id: `intake:${report.channel}` },
@@ -309,6 +324,7 @@ export class LiveTicketApplier {
       }
     });
     this.options.duplicates.add({ id: ticketId, lng, lat, categoryId: category.id, reportedAt });
+    if (emergency) this.options.modes.recordTicket(emergency, event.seq, event.at, { hubId: event.id, categoryCode });
     const change: AppliedChange = {
       ticketId,
       hubId: event.id,

@@ -36,6 +36,7 @@ import type { CategoryRow } from '../../../../shared/domain/taxonomy';
 import type { Store } from '../../store/store';
 import type { KpiService } from '../kpi/kpi-service';
 import type { TicketService } from '../ticket-service';
+import type { ModeApplier } from '../../modes/mode-applier';
 import type { TicketRouter } from '../routing/ticket-router';
 import type { RuleDraft } from '../routing/route-types';
 import { DuplicateFinder, metresBetween, type DuplicatePolicy } from './duplicate-finder';
@@ -74,6 +75,9 @@ export interface TicketDeskOptions {
   watchEveryMs?: number;
   /** The hub offers another ticket stream than this store follows, or null once it is right again. */
   onStreamProblem?: (problem: StreamProblem | null) => void;
+  /** Emergency mode switches ride the same stream (issue #8): applied by this, reported after each batch. */
+  modes: ModeApplier;
+  onModesChanged?: (emergencies: string[]) => void;
 }
 
 /** How loud the stream's log lines are: refusing a hub's stream is an error; following one is news, not a warning. */
@@ -124,6 +128,7 @@ export class TicketDesk {
       router: options.router,
       suggester: () => (this.suggester ??= createCategorySuggester(options.categoryRows())),
       duplicates: this.duplicates,
+      modes: options.modes,
       log: (event, fields) => options.log(STREAM_LOG_LEVELS[event] ?? 'warn', event, fields),
     });
     this.records = new LiveTicketRecords(options.store.reader());
@@ -195,6 +200,8 @@ export class TicketDesk {
   // ─── After each batch of the stream ────────────────────────────────────────────────────────────────────────────
 
   private applied(changes: AppliedChange[], proposals: DispatchProposal[]): void {
+    const emergencies = this.options.modes.takeChanged();
+    if (emergencies.length > 0) this.options.onModesChanged?.(emergencies);
     for (const change of changes) {
       if (change.created) {
         this.options.kpi.append({
