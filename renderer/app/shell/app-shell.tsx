@@ -64,6 +64,10 @@ import { AuditPanel } from '../../panels/audit/audit-panel';
 import { UsersPanel } from '../../panels/users/users-panel';
 import { TicketsPanel } from '../../panels/tickets/tickets-panel';
 import { KpiDashboard } from '../../panels/kpi/kpi-dashboard';
+import { ModesPanel } from '../../panels/modes/modes-panel';
+import { useModePreset } from '../../state/mode-preset';
+import { bySeverity, useModes } from '../../state/use-modes';
+import { ModeBand } from './mode-band';
 import { useLiveTickets } from '../../state/use-live-tickets';
 
 export type ViewRole = 'map';
@@ -114,7 +118,14 @@ export function AppShell({ role }: { role: ViewRole }) {
   }, [cityState]);
 
   const [zoom, setZoom] = useState(0);
-  const [layerSettings, setLayerSetting] = useLayerSettings();
+  const [ownLayerSettings, setOwnLayerSetting] = useLayerSettings();
+  // Emergency modes: the band on every window, and the most severe emergency's layer preset worn over the operator's
+  // own settings (never saved over them: they come back exactly when the last emergency ends).
+  const modes = useModes();
+  const emergencies = useMemo(() => bySeverity(modes?.active ?? []), [modes]);
+  const preset = useModePreset(ownLayerSettings, setOwnLayerSetting, emergencies[0]);
+  const { settings: layerSettings, onChange: setLayerSetting, sensorKinds } = preset;
+  const [modesOpen, setModesOpen] = useState(false);
   const tickets = useTicketHeatmap(cityState === 'ready');
   const points = usePointLayers(cityState === 'ready', city.status?.revision ?? 0);
   const liveTickets = useLiveTickets(cityState === 'ready');
@@ -125,6 +136,9 @@ export function AppShell({ role }: { role: ViewRole }) {
   const desk = useBroadcasts();
   const [broadcastOpen, setBroadcastOpen] = useState(false);
   const composer = useBroadcastTarget(city.boundaries, city.status?.revision ?? 0);
+  // The mode desk's polygon scope is drawn the same way, with a drawing of its own.
+  const modeDrawing = useBroadcastTarget(city.boundaries, city.status?.revision ?? 0);
+  const drawingMode = modesOpen && modeDrawing.mode === 'polygon';
   const [ackShown, setAckShown] = useState<string>();
   const ackStatus = desk.broadcasts.find((status) => status.id === ackShown);
   const l1Boundaries = city.boundaries.find((boundaries) => boundaries.level === 'L1');
@@ -166,6 +180,10 @@ export function AppShell({ role }: { role: ViewRole }) {
     }
     return createTargetDrawingLayers(composer.drawing);
   }, [broadcastOpen, composer.mode, composer.picks, composer.drawing, pickBoundaries]);
+  const modeScopeLayers = useMemo(
+    () => (drawingMode ? createTargetDrawingLayers(modeDrawing.drawing) : []),
+    [drawingMode, modeDrawing.drawing],
+  );
 
   const layers = useMemo(() => {
     const {
@@ -190,7 +208,7 @@ export function AppShell({ role }: { role: ViewRole }) {
         ? [createExclusiveFillLayer({ geometry: gridFillGeometry(exclusiveBoundaries), zoom, visible: grids.visible })]
         : []),
       ...(points.workers ? [createWorkersLayer({ ...points.workers, zoom, ...workers })] : []),
-      ...(points.sensors ? [createSensorsLayer({ ...points.sensors, zoom, ...sensors })] : []),
+      ...(points.sensors ? [createSensorsLayer({ ...points.sensors, zoom, ...sensors, kinds: sensorKinds })] : []),
       ...(points.cameras ? [createCamerasLayer({ ...points.cameras, zoom, atlas: cameraAtlas, ...cameras })] : []),
       ...(liveTickets ? [createLiveTicketsLayer({ points: liveTickets, zoom, ...live })] : []),
       // The city outline on top: its edge is every outer boundary's too.
@@ -198,6 +216,7 @@ export function AppShell({ role }: { role: ViewRole }) {
       ...(ackStatus && l1Boundaries ? [createAckFillLayer(gridFillGeometry(l1Boundaries), ackStatus)] : []),
       ...(selection ? [createSelectionLayer(selection)] : []),
       ...targetLayers,
+      ...modeScopeLayers,
       // Names last, over everything: a commander reads the map by them.
       ...(city.labels ? [createLabelsLayer({ labels: city.labels, zoom, ...labels })] : []),
     ];
@@ -210,6 +229,7 @@ export function AppShell({ role }: { role: ViewRole }) {
     points,
     liveTickets,
     layerSettings,
+    sensorKinds,
     cameraAtlas,
     fill,
     metric,
@@ -218,6 +238,7 @@ export function AppShell({ role }: { role: ViewRole }) {
     ackStatus,
     l1Boundaries,
     targetLayers,
+    modeScopeLayers,
   ]);
 
   const layersComplete = Boolean(
@@ -251,8 +272,10 @@ export function AppShell({ role }: { role: ViewRole }) {
     [],
   );
   const { onMapClick: deskClick } = composer;
+  const { onMapClick: modeScopeClick } = modeDrawing;
   const onPick = useCallback(
     (pick: MapPick) => {
+      if (drawingMode && modeScopeClick(pick)) return;
       if (broadcastOpen && deskClick(pick)) return;
       const { lng, lat, zoom, layerId, index } = pick;
       if (index !== undefined && layerId === LIVE_TICKETS_LAYER_ID && liveTickets) {
@@ -285,7 +308,19 @@ export function AppShell({ role }: { role: ViewRole }) {
         .then((found) => (found === null && level === 'micro' ? api.map.getGridCard({ lng, lat, level: 'L3' }) : found))
         .then(showGrid, failed('map.getGridCard'));
     },
-    [api, points, liveTickets, city.boundaries, showGrid, showPoint, failed, broadcastOpen, deskClick],
+    [
+      api,
+      points,
+      liveTickets,
+      city.boundaries,
+      showGrid,
+      showPoint,
+      failed,
+      broadcastOpen,
+      deskClick,
+      drawingMode,
+      modeScopeClick,
+    ],
   );
   const onSearchPick = useCallback(
     (hit: SearchHit) => {
@@ -356,6 +391,15 @@ export function AppShell({ role }: { role: ViewRole }) {
         >
           {t('kpi.open')}
         </button>
+        <button
+          type="button"
+          aria-pressed={modesOpen}
+          className={emergencies.length > 0 ? 'modes-open in-emergency' : 'modes-open'}
+          onClick={() => setModesOpen(true)}
+          data-testid="open-modes"
+        >
+          {t('modes.open')}
+        </button>
         {can('data.import') && (
           <button type="button" onClick={() => setImportOpen(true)} data-testid="import-open">
             {t('cityImport.open')}
@@ -374,6 +418,9 @@ export function AppShell({ role }: { role: ViewRole }) {
         </button>
         <OperatorMenu items={menuItems} />
       </header>
+      <div className="mode-band-row">
+        <ModeBand emergencies={emergencies} />
+      </div>
       <main className="workspace">
         {outline && (
           <MapView
@@ -459,6 +506,7 @@ export function AppShell({ role }: { role: ViewRole }) {
             onClose={() => setBroadcastOpen(false)}
           />
         )}
+        {modesOpen && <ModesPanel modes={modes} drawing={modeDrawing} onClose={() => setModesOpen(false)} />}
         {noteOpen && outline && (
           <DataNote
             outline={outline}

@@ -1,0 +1,41 @@
+/**
+ * The emergency modes every window follows: `modes.list` once, then every `modes.changed` (switched on any console,
+ * through the hub, or a timeline that grew) replaces the whole list. Undefined until the first answer.
+ */
+import { useEffect, useState } from 'react';
+import type { Emergency, ModesList } from '../../shared/contract';
+import { LEVEL_INFO } from '../../shared/domain/modes/emergency-levels';
+import { useApi } from '../app/providers/connection-context';
+
+export function useModes(): ModesList | undefined {
+  const api = useApi();
+  const [modes, setModes] = useState<ModesList>();
+  useEffect(() => {
+    let current = true;
+    // An event heard before the first answer is newer than it: the answer must not overwrite it.
+    let heard = false;
+    const off = api.events.on('modes.changed', (next) => {
+      heard = true;
+      setModes(next);
+    });
+    api.modes.list({}).then(
+      (list) => {
+        if (current && !heard) setModes(list);
+      },
+      (error: unknown) => console.error('gridline: modes.list failed', error),
+    );
+    return () => {
+      current = false;
+      off();
+    };
+  }, [api]);
+  return modes;
+}
+
+/** The active emergencies, most severe first (level I before IV); at the same level the one started first. */
+export function bySeverity(active: readonly Emergency[]): Emergency[] {
+  const rank = (emergency: Emergency): number => (emergency.level ? LEVEL_INFO[emergency.level].rank : 5);
+  return [...active]
+    .filter((emergency) => emergency.level !== null)
+    .sort((a, b) => rank(a) - rank(b) || a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+}
