@@ -67,6 +67,8 @@ const STATE_CHANGING = new Set<InvokeName>([
   'users.unlock',
   'users.updatePolicy',
   'audit.export',
+  'modes.switch',
+  'modes.saveProfile',
 ]);
 /** Tables that record calls rather than hold state: every call may write them, refused or not. */
 const RECORD_TABLES = new Set(['audit_log', 'audit_head', 'sessions', 'login_failures']);
