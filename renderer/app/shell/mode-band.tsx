@@ -10,9 +10,9 @@ import { EVENT_TYPE_NAMES } from '../../../shared/domain/modes/event-types';
 import { useNow } from '../../state/use-clock';
 import './mode-band.css';
 
-/** `hh:mm:ss` since `since` (hours past 24 keep counting: 27:03:12). */
-export function formatElapsed(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
+/** `hh:mm:ss` for a span in seconds (hours past 24 keep counting: 27:03:12). */
+export function formatElapsed(span: number): string {
+  const seconds = Math.max(0, Math.floor(span));
   const pad = (value: number): string => String(value).padStart(2, '0');
   return `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
 }
@@ -44,7 +44,8 @@ export function ModeBand({ emergencies }: { emergencies: readonly Emergency[] })
             <span className="event">{EVENT_TYPE_NAMES[emergency.eventType][en ? 'en' : 'zh']}</span>
             <span className="scope">{en ? emergency.scopeLabel.en : emergency.scopeLabel.zh}</span>
             <span className="elapsed" title={t('modes.band.elapsed')} data-testid="mode-band-elapsed">
-              {formatElapsed(now - emergency.startedAt)}
+              {/* An emergency's times are the hub stream's, in epoch seconds. */}
+              {formatElapsed(now / 1000 - emergency.startedAt)}
             </span>
             <span className="by">{t('modes.band.startedBy', { name: emergency.startedBy.displayName })}</span>
           </div>

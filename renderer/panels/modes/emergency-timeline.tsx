@@ -11,16 +11,19 @@ import { LEVEL_INFO } from '../../../shared/domain/modes/emergency-levels';
 import { EVENT_TYPE_NAMES } from '../../../shared/domain/modes/event-types';
 import { useApi } from '../../app/providers/connection-context';
 
-/** `YYYY-MM-DD HH:MM:SS` in Beijing time, whatever the desk's own time zone. */
-export function beijingDateTime(ms: number): string {
-  return new Date(ms + BEIJING_OFFSET_S * 1000).toISOString().slice(0, 19).replace('T', ' ');
+/**
+ * `YYYY-MM-DD HH:MM:SS` in Beijing time, whatever the desk's own time zone, of an emergency's time: the hub stream's,
+ * in epoch seconds.
+ */
+export function beijingDateTime(epochSeconds: number): string {
+  return new Date((epochSeconds + BEIJING_OFFSET_S) * 1000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
-/** One row per entry: Beijing time, epoch ms, kind, hub sequence, both summaries, the details as JSON. */
+/** One row per entry: Beijing time, epoch seconds, kind, hub sequence, both summaries, the details as JSON. */
 export function timelineCsv(timeline: EmergencyTimeline): string {
-  const header = ['time_beijing', 'at_ms', 'kind', 'seq', 'summary_zh', 'summary_en', 'details'];
+  const header = ['time_beijing', 'at_s', 'kind', 'seq', 'summary_zh', 'summary_en', 'details'];
   const rows = timeline.entries.map((entry) => [
     beijingDateTime(entry.at),
     String(entry.at),
@@ -124,7 +127,7 @@ export function EmergencyTimelineView({ id, onBack }: { id: string; onBack: () =
         <ol className="entries">
           {timeline.entries.map((entry, i) => (
             <li key={`${entry.at}-${entry.seq ?? ''}-${i}`} data-testid="mode-timeline-entry" data-kind={entry.kind}>
-              <time dateTime={new Date(entry.at).toISOString()}>{beijingDateTime(entry.at)}</time>
+              <time dateTime={new Date(entry.at * 1000).toISOString()}>{beijingDateTime(entry.at)}</time>
               <span className="kind">{t(`modes.timeline.kinds.${entry.kind}`, { defaultValue: entry.kind })}</span>
               <span className="summary">{en ? entry.summary.en : entry.summary.zh}</span>
             </li>

@@ -4,6 +4,7 @@
  * categories with their deadline factor and priority — and whether this operator may switch, or a second one must
  * confirm.
  */
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ModePreview } from '../../../shared/contract';
 import { LEVEL_INFO, type EmergencyLevel } from '../../../shared/domain/modes/emergency-levels';
@@ -18,9 +19,21 @@ export function ModePreviewView({ preview }: { preview: ModePreview }) {
   const levelStyle = (level: EmergencyLevel | null) =>
     level === null ? undefined : { borderColor: LEVEL_INFO[level].colour, color: LEVEL_INFO[level].colour };
   const { layers, broadcast, tickets } = preview;
+  // The preview opens below the form (or the list, for a step): bring it into view, the commander asked for it (jsdom
+  // has no scrollIntoView).
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => {
+    // A block body: Chromium's scrollIntoView may return a promise, which React would take for a cleanup function.
+    section.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
+  }, [preview]);
 
   return (
-    <section className="mode-preview" aria-label={t('modes.previewTitle')} data-testid="mode-preview-result">
+    <section
+      ref={section}
+      className="mode-preview"
+      aria-label={t('modes.previewTitle')}
+      data-testid="mode-preview-result"
+    >
       <h3>{t('modes.previewTitle')}</h3>
       <p className="levels" data-testid="mode-preview-levels">
         <span className="level-tag" style={levelStyle(preview.from)}>

@@ -29,14 +29,14 @@ import { useSession } from '../../app/session/session-context';
 import type { BroadcastTargetState } from '../../state/use-broadcast-target';
 import { useMapSearch } from '../../state/use-map-search';
 import { bySeverity } from '../../state/use-modes';
-import { EmergencyTimelineView } from './emergency-timeline';
+import { EmergencyTimelineView, beijingDateTime } from './emergency-timeline';
 import { ModePreviewView } from './mode-preview';
 import './modes-panel.css';
 
 export const SCOPE_KINDS = ['city', 'counties', 'l1', 'polygon'] as const;
 type ScopeKind = (typeof SCOPE_KINDS)[number];
 /** The county-level units as `city.getBoundaries` names them. */
-type County = { code: string; name: string };
+type County = { code: string; name: string; nameEn: string };
 type Street = { code: string; name: string; parent: string | null };
 
 const L1_HITS = 20;
@@ -87,10 +87,19 @@ export function ModesPanel({ modes, drawing, onClose }: ModesPanelProps) {
 
   useEffect(() => {
     let current = true;
-    api.city.getBoundaries({ level: 'county', labels: true }).then(
-      (boundaries) => {
+    // Codes and Chinese names from the county boundaries; English names from the map labels (a county's label has its
+    // id).
+    Promise.all([api.city.getBoundaries({ level: 'county', labels: true }), api.city.getLabels({})]).then(
+      ([boundaries, labels]) => {
         if (!current) return;
-        const list = boundaries.codes.map((code, i) => ({ code, name: boundaries.names[i] ?? code }));
+        const english = new Map<number, string>();
+        labels.ids.forEach((id, i) => {
+          if (labels.ranks[i] === 0 && labels.namesEn[i]) english.set(id, labels.namesEn[i]);
+        });
+        const list = boundaries.codes.map((code, i) => {
+          const name = boundaries.names[i] ?? code;
+          return { code, name, nameEn: english.get(boundaries.ids[i]!) ?? name };
+        });
         setCounties(list.sort((a, b) => a.code.localeCompare(b.code)));
       },
       (error: unknown) => console.error('gridline: city.getBoundaries county failed', error),
@@ -298,7 +307,7 @@ export function ModesPanel({ modes, drawing, onClose }: ModesPanelProps) {
                       }
                       data-testid={`mode-scope-county-${county.code}`}
                     />
-                    {county.name}
+                    {en ? county.nameEn : county.name}
                   </label>
                 </li>
               ))}
@@ -436,6 +445,11 @@ export function ModesPanel({ modes, drawing, onClose }: ModesPanelProps) {
               <li key={emergency.id} className="emergency" data-testid={`mode-ended-${emergency.id}`}>
                 <p>
                   {eventName(emergency.eventType)} · {en ? emergency.scopeLabel.en : emergency.scopeLabel.zh}
+                </p>
+                <p className="hint">
+                  {t('modes.endedAt', {
+                    time: emergency.endedAt === null ? '—' : beijingDateTime(emergency.endedAt),
+                  })}
                 </p>
                 <button type="button" onClick={() => setTimeline(emergency.id)} data-testid="mode-open-timeline">
                   {t('modes.timeline.open')}
