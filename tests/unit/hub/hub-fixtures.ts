@@ -17,6 +17,7 @@ import {
   type HubError,
   type ReceiptsMessage,
   type SendCommand,
+  type TicketEventMessage,
   type WorkerCalls,
   type WorkerListens,
 } from '../../../shared/protocol/hub-protocol';
@@ -148,4 +149,14 @@ export function totals(receipts: ReceiptsMessage[], id: string): { sent: number;
     }),
     { sent: 0, delivered: 0, read: 0 },
   );
+}
+
+/** Every event of the hub's ticket stream, through `tickets:since` page by page. */
+export async function allEvents(desk: ConsoleSocket): Promise<TicketEventMessage[]> {
+  const events: TicketEventMessage[] = [];
+  for (;;) {
+    const page = ok(await desk.emitWithAck('tickets:since', events.at(-1)?.seq ?? 0));
+    events.push(...page.events);
+    if (!page.more) return events;
+  }
 }

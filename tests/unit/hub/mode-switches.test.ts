@@ -30,7 +30,7 @@ import {
   type ModeSwitchWire,
 } from '../../../shared/protocol/mode-protocol';
 import type { ConsoleSocket } from './console-client';
-import { closeAll, consoleLink, hub, memoryLog, ok, until } from './hub-fixtures';
+import { allEvents, closeAll, consoleLink, hub, memoryLog, ok, until } from './hub-fixtures';
 
 afterEach(closeAll);
 
@@ -100,15 +100,6 @@ const deactivate = (expect: number, emergency: string): ModeSwitchSubmit => ({
 
 const send = (desk: ConsoleSocket, submission: unknown): Promise<ModeSwitchAck> =>
   desk.emitWithAck('mode:switch', submission as ModeSwitchSubmit);
-
-async function allEvents(desk: ConsoleSocket): Promise<TicketEventMessage[]> {
-  const events: TicketEventMessage[] = [];
-  for (;;) {
-    const page = ok(await desk.emitWithAck('tickets:since', events.at(-1)?.seq ?? 0));
-    events.push(...page.events);
-    if (!page.more) return events;
-  }
-}
 
 interface Tier {
   /** Where the first console connects. */

@@ -30,7 +30,18 @@ import {
 } from '../../../shared/protocol/hub-protocol';
 import { validateIntake, type IntakeReport } from '../../../shared/protocol/intake';
 import type { ConsoleSocket } from './console-client';
-import { closeAll, consoleLink, hub, HOUR, memoryLog, ok, until, worker, WORKER_SECRET } from './hub-fixtures';
+import {
+  allEvents,
+  closeAll,
+  consoleLink,
+  hub,
+  HOUR,
+  memoryLog,
+  ok,
+  until,
+  worker,
+  WORKER_SECRET,
+} from './hub-fixtures';
 
 afterEach(closeAll);
 
@@ -91,15 +102,6 @@ const send = (desk: ConsoleSocket, submission: unknown): Promise<TicketTransitio
 async function lastSeqOf(desk: ConsoleSocket, id: string): Promise<number> {
   const { events } = ok(await desk.emitWithAck('tickets:since', 0));
   return events.filter((event) => event.id === id).at(-1)!.seq;
-}
-
-async function allEvents(desk: ConsoleSocket): Promise<TicketEventMessage[]> {
-  const events: TicketEventMessage[] = [];
-  for (;;) {
-    const page = ok(await desk.emitWithAck('tickets:since', events.at(-1)?.seq ?? 0));
-    events.push(...page.events);
-    if (!page.more) return events;
-  }
 }
 
 interface Open311View {

@@ -21,6 +21,7 @@ import { generateCameras, generateSensors, generateWorkers } from './population'
 import { Random } from './random';
 import { CITY_COUNTS, TICKET_HISTORY, type CityScale } from './scale';
 import { generateTickets, type Season, type TicketBatch, type TicketCategory } from './tickets';
+import { EMERGENCY_TABLES } from '../../store/migrations/0015-emergency-modes';
 
 export const GENERATION_PHASES = ['grids', 'workers', 'cameras', 'sensors', 'tickets', 'finishing'] as const;
 export type GenerationPhase = (typeof GENERATION_PHASES)[number];
@@ -87,12 +88,7 @@ function wipeCity(store: Store): void {
       'ticket_timeline',
       'live_tickets',
       'ticket_stream_rejects',
-      'emergency_sensors',
-      'emergency_effects',
-      'sensor_normal',
-      'emergency_timeline',
-      'emergencies',
-      'mode_keys',
+      ...EMERGENCY_TABLES,
       'tickets',
       'sensors',
       'cameras',

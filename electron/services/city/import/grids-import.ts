@@ -14,6 +14,7 @@ import { LEVEL_ORDER, resolveHierarchy, type GridHierarchy } from './grid-hierar
 import { ImportError } from './import-error';
 import type { ImportCrs, ImportProgress } from './import-types';
 import type { PolygonIndex } from './polygon-index';
+import { EMERGENCY_TABLES } from '../../store/migrations/0015-emergency-modes';
 
 /**
  * Emptied by a grids import, children before parents (foreign keys). Live tickets go too: they are placed on the old
@@ -25,12 +26,7 @@ const REPLACED_TABLES = [
   'live_tickets',
   'ticket_stream_rejects',
   // Emergencies are replayed from the stream onto the new city, like the live tickets.
-  'emergency_sensors',
-  'emergency_effects',
-  'sensor_normal',
-  'emergency_timeline',
-  'emergencies',
-  'mode_keys',
+  ...EMERGENCY_TABLES,
   'ticket_blocks',
   'tickets',
   'workers',

@@ -14,6 +14,17 @@ import type { Migration } from './migration';
  * - `sensor_normal`: a sensor's own thresholds and cadence while any emergency changes them; restored exactly, and
  *   the row removed, when the last emergency covering it ends. That record is the revert plan.
  */
+/** The tables emergencies are applied into, children before parents: emptied when the city is replaced (the stream
+ * then applies the emergencies again onto the new city). */
+export const EMERGENCY_TABLES = [
+  'emergency_sensors',
+  'emergency_effects',
+  'sensor_normal',
+  'emergency_timeline',
+  'emergencies',
+  'mode_keys',
+] as const;
+
 export const migration0015: Migration = {
   version: 15,
   name: 'emergency-modes',

@@ -4,6 +4,7 @@
  */
 import type { ConsoleCore } from '../../../../electron/host/console-core';
 import type { CallContext } from '../../../../electron/host/dispatcher';
+import type { InvokeName, InvokeOutput } from '../../../../shared/contract';
 import type { OperatorRole, OperatorScope } from '../../../../shared/domain/operator-roles';
 
 /** Cheap scrypt for tests (2^12); the defaults are checked in password-hash.test.ts. */
@@ -41,4 +42,31 @@ export async function operatorClient(
   const context: CallContext = { host: 'web', client: `test-${username}` };
   await signIn(core, context, username);
   return { ...context, username };
+}
+
+/** A contract call as `context`'s operator; throws with the refusal when the console says no. */
+export async function call<N extends InvokeName>(
+  core: ConsoleCore,
+  name: N,
+  input: unknown,
+  context: CallContext,
+): Promise<InvokeOutput<N>> {
+  const result = await core.dispatch(name, input, context);
+  if (!result.ok) throw new Error(`${name} refused: ${result.error.code} ${result.error.message}`);
+  return result.output as InvokeOutput<N>;
+}
+
+/** Polls `probe` until it answers (not undefined); throws naming `what` after `ms`. */
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  ms = 5000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -14,8 +14,8 @@ import { createConsoleCore, type ConsoleCore } from '../../../../../electron/hos
 import type { CallContext } from '../../../../../electron/host/dispatcher';
 import { openStore, type Store } from '../../../../../electron/services/store/store';
 import { startHub, type Hub } from '../../../../../hub/server/hub-server';
-import type { InvokeName, InvokeOutput, ModesList, ModeSwitchRequest } from '../../../../../shared/contract';
-import { operatorClient, TEST_SCRYPT } from '../../host/console-operators';
+import type { ModesList, ModeSwitchRequest } from '../../../../../shared/contract';
+import { call, operatorClient, TEST_SCRYPT, until } from '../../host/console-operators';
 
 const resourcesDir = join(import.meta.dirname, '..', '..', '..', '..', '..', 'resources');
 const INTAKE_KEY = 'hotline-key-for-the-mode-loop';
@@ -28,27 +28,6 @@ let commander: CallContext & { username: string };
 let secondCommander: CallContext & { username: string };
 let otherDistrict: CallContext & { username: string };
 let counties: string[];
-
-async function call<N extends InvokeName>(
-  core: ConsoleCore,
-  name: N,
-  input: unknown,
-  context: CallContext,
-): Promise<InvokeOutput<N>> {
-  const result = await core.dispatch(name, input, context);
-  if (!result.ok) throw new Error(`${name} refused: ${result.error.code} ${result.error.message}`);
-  return result.output as InvokeOutput<N>;
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** The city's own data a switch may touch, as rows: compared before and after. */
 const cityData = (db: Store): unknown[] => db.reader().prepare('SELECT * FROM sensors ORDER BY id').all();

@@ -17,9 +17,8 @@ import type { CallContext } from '../../../../../../electron/host/dispatcher';
 import { openStore, type Store } from '../../../../../../electron/services/store/store';
 import { TicketHeatmap } from '../../../../../../electron/services/tickets/ticket-heatmap';
 import { startHub, type Hub } from '../../../../../../hub/server/hub-server';
-import type { InvokeName, InvokeOutput } from '../../../../../../shared/contract';
 import { DEADLINE_STATES } from '../../../../../../shared/domain/tickets/deadlines';
-import { operatorClient, TEST_SCRYPT } from '../../../host/console-operators';
+import { call, operatorClient, TEST_SCRYPT, until } from '../../../host/console-operators';
 
 const resourcesDir = join(import.meta.dirname, '..', '..', '..', '..', '..', '..', 'resources');
 const INTAKE_KEY = 'hotline-key-for-the-ticket-loop';
@@ -49,27 +48,6 @@ const coreOptions = (dataDir: string, url: string): Parameters<typeof createCons
   deadlineWatchMs: 200,
   now,
 });
-
-async function call<N extends InvokeName>(
-  core: ConsoleCore,
-  name: N,
-  input: unknown,
-  context: CallContext,
-): Promise<InvokeOutput<N>> {
-  const result = await core.dispatch(name, input, context);
-  if (!result.ok) throw new Error(`${name} refused: ${result.error.code} ${result.error.message}`);
-  return result.output as InvokeOutput<N>;
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 3000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** A point well inside a micro-grid of the small city, `east` metres off its centroid. */
 function pointInCity(offset = 0, east = 0): { lng: number; lat: number } {
