@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Emergency } from '../../shared/contract';
 import type { LayerKey } from '../../shared/domain/map-layers';
+import { LEVEL_INFO } from '../../shared/domain/modes/emergency-levels';
 import type { SensorKind } from '../../shared/domain/point-classes';
 import type { LayerSetting, LayerSettings } from './use-layer-settings';
 
@@ -24,6 +25,14 @@ export interface ModePreset {
 type Changes = Partial<Record<LayerKey, Partial<LayerSetting>>>;
 const NO_CHANGES: Changes = {};
 
+/** The active emergencies, most severe first (level I before IV); at the same level the one started first. */
+export function bySeverity(active: readonly Emergency[]): Emergency[] {
+  const rank = (emergency: Emergency): number => (emergency.level ? LEVEL_INFO[emergency.level].rank : 5);
+  return [...active]
+    .filter((emergency) => emergency.level !== null)
+    .sort((a, b) => rank(a) - rank(b) || a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+}
+
 /** The preset of `emergency` (the most severe active one) over `own`; `own` itself in normal mode. */
 export function applyModePreset(own: LayerSettings, emergency: Emergency | undefined): ModePreset {
   if (!emergency) return { settings: own, sensorKinds: undefined, id: NORMAL_PRESET };
@@ -31,6 +40,11 @@ export function applyModePreset(own: LayerSettings, emergency: Emergency | undef
   for (const key of emergency.layers.show) settings[key] = { ...settings[key], visible: true };
   for (const key of emergency.layers.hide) settings[key] = { ...settings[key], visible: false };
   return { settings, sensorKinds: emergency.layers.sensorKinds, id: emergency.profile.id };
+}
+
+/** The most severe of the `active` emergencies' preset over `own`; `own` itself when none is active. */
+export function presetOf(own: LayerSettings, active: readonly Emergency[]): ModePreset {
+  return applyModePreset(own, bySeverity(active)[0]);
 }
 
 /** `changes` over `settings`, layer by layer. */

@@ -3,8 +3,7 @@
  * through the hub, or a timeline that grew) replaces the whole list. Undefined until the first answer.
  */
 import { useEffect, useState } from 'react';
-import type { Emergency, ModesList } from '../../shared/contract';
-import { LEVEL_INFO } from '../../shared/domain/modes/emergency-levels';
+import type { ModesList } from '../../shared/contract';
 import { useApi } from '../app/providers/connection-context';
 
 export function useModes(): ModesList | undefined {
@@ -32,10 +31,5 @@ export function useModes(): ModesList | undefined {
   return modes;
 }
 
-/** The active emergencies, most severe first (level I before IV); at the same level the one started first. */
-export function bySeverity(active: readonly Emergency[]): Emergency[] {
-  const rank = (emergency: Emergency): number => (emergency.level ? LEVEL_INFO[emergency.level].rank : 5);
-  return [...active]
-    .filter((emergency) => emergency.level !== null)
-    .sort((a, b) => rank(a) - rank(b) || a.startedAt - b.startedAt || a.id.localeCompare(b.id));
-}
+/** Kept here for the callers that follow the modes; the order itself lives with the preset it picks. */
+export { bySeverity } from './mode-preset';

@@ -5,6 +5,9 @@
  * emergencies are listed with one-click step up, step down and return to normal, each through the same preview; any
  * emergency, active or ended, opens its timeline.
  *
+ * A second tab lists the mode profiles (what each level of each event type changes), with their versions; a city
+ * commander edits one and saves it as a new version (mode-profiles.tsx).
+ *
  * Operators without `mode.switch` see the list and the timelines only. Levels I and II need a second operator: the
  * switch is then held until someone confirms it in the confirmations tray.
  */
@@ -31,6 +34,7 @@ import { useMapSearch } from '../../state/use-map-search';
 import { bySeverity } from '../../state/use-modes';
 import { EmergencyTimelineView, beijingDateTime } from './emergency-timeline';
 import { ModePreviewView } from './mode-preview';
+import { ModeProfilesView } from './mode-profiles';
 import './modes-panel.css';
 
 export const SCOPE_KINDS = ['city', 'counties', 'l1', 'polygon'] as const;
@@ -78,6 +82,7 @@ export function ModesPanel({ modes, drawing, onClose }: ModesPanelProps) {
   const [switching, setSwitching] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>();
   const [timeline, setTimeline] = useState<string>();
+  const [tab, setTab] = useState<'switch' | 'profiles'>('switch');
 
   const { setMode: setDrawingMode } = drawing;
   useEffect(() => {
@@ -192,271 +197,295 @@ export function ModesPanel({ modes, drawing, onClose }: ModesPanelProps) {
         </button>
       </header>
 
-      <h3>{t('modes.active')}</h3>
-      {active.length === 0 && <p className="hint">{t('modes.noneActive')}</p>}
-      <ul className="emergencies">
-        {active.map((emergency) => {
-          const current = emergency.level!;
-          const up = stepped(current, 1);
-          const down = stepped(current, -1);
-          const step = (to: EmergencyLevel | null): ModeSwitchRequest => ({
-            action: to === null ? 'deactivate' : 'step',
-            eventType: emergency.eventType,
-            scope: emergency.scope,
-            level: to,
-            emergency: emergency.id,
-          });
-          return (
-            <li
-              key={emergency.id}
-              className="emergency"
-              style={{ borderLeftColor: LEVEL_INFO[current].colour }}
-              data-testid={`mode-active-${emergency.id}`}
-            >
-              <p>
-                <strong>{levelName(current)}</strong> · {eventName(emergency.eventType)}
-              </p>
-              <p className="hint">
-                {en ? emergency.scopeLabel.en : emergency.scopeLabel.zh} ·{' '}
-                {t('modes.startedBy', { name: emergency.startedBy.displayName })}
-              </p>
-              <div className="row">
-                {mayswitch && (
-                  <>
-                    <button
-                      type="button"
-                      disabled={!up || previewing}
-                      onClick={() => up && preview(step(up))}
-                      data-testid="mode-step-up"
-                    >
-                      {t('modes.stepUp')}
-                    </button>
-                    <button
-                      type="button"
-                      disabled={!down || previewing}
-                      onClick={() => down && preview(step(down))}
-                      data-testid="mode-step-down"
-                    >
-                      {t('modes.stepDown')}
-                    </button>
-                    <button
-                      type="button"
-                      disabled={previewing}
-                      onClick={() => preview(step(null))}
-                      data-testid="mode-return"
-                    >
-                      {t('modes.return')}
-                    </button>
-                  </>
-                )}
-                <button type="button" onClick={() => setTimeline(emergency.id)} data-testid="mode-open-timeline">
-                  {t('modes.timeline.open')}
-                </button>
-              </div>
-            </li>
-          );
-        })}
-      </ul>
+      <div className="row tabs" role="tablist">
+        {(['switch', 'profiles'] as const).map((option) => (
+          <button
+            key={option}
+            type="button"
+            role="tab"
+            aria-selected={tab === option}
+            className={tab === option ? 'tab chosen' : 'tab'}
+            onClick={() => setTab(option)}
+            data-testid={`mode-tab-${option}`}
+          >
+            {t(`modes.tabs.${option}`)}
+          </button>
+        ))}
+      </div>
 
-      {mayswitch ? (
+      {tab === 'profiles' ? (
+        <ModeProfilesView />
+      ) : (
         <>
-          <h3>{t('modes.new')}</h3>
-          <label className="row">
-            {t('modes.eventType')}
-            <select
-              value={eventType}
-              onChange={(event) => setEventType(event.target.value as EmergencyEventType)}
-              data-testid="mode-event-type"
-            >
-              {EMERGENCY_EVENT_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {eventName(type)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <div className="row" role="radiogroup" aria-label={t('modes.scope')}>
-            {t('modes.scope')}
-            {SCOPE_KINDS.map((kind) => (
-              <label key={kind}>
-                <input
-                  type="radio"
-                  name="mode-scope"
-                  checked={scopeKind === kind}
-                  onChange={() => setScopeKind(kind)}
-                  data-testid={`mode-scope-${kind}`}
-                />
-                {t(`modes.scopes.${kind}`)}
-              </label>
-            ))}
-          </div>
-          {scopeKind === 'counties' && (
-            <ul className="counties" data-testid="mode-counties">
-              {counties.map((county) => (
-                <li key={county.code}>
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={picked.includes(county.code)}
-                      onChange={(event) =>
-                        setPicked((previous) =>
-                          event.target.checked
-                            ? [...previous, county.code]
-                            : previous.filter((code) => code !== county.code),
-                        )
-                      }
-                      data-testid={`mode-scope-county-${county.code}`}
-                    />
-                    {en ? county.nameEn : county.name}
-                  </label>
+          <h3>{t('modes.active')}</h3>
+          {active.length === 0 && <p className="hint">{t('modes.noneActive')}</p>}
+          <ul className="emergencies">
+            {active.map((emergency) => {
+              const current = emergency.level!;
+              const up = stepped(current, 1);
+              const down = stepped(current, -1);
+              const step = (to: EmergencyLevel | null): ModeSwitchRequest => ({
+                action: to === null ? 'deactivate' : 'step',
+                eventType: emergency.eventType,
+                scope: emergency.scope,
+                level: to,
+                emergency: emergency.id,
+              });
+              return (
+                <li
+                  key={emergency.id}
+                  className="emergency"
+                  style={{ borderLeftColor: LEVEL_INFO[current].colour }}
+                  data-testid={`mode-active-${emergency.id}`}
+                >
+                  <p>
+                    <strong>{levelName(current)}</strong> · {eventName(emergency.eventType)}
+                  </p>
+                  <p className="hint">
+                    {en ? emergency.scopeLabel.en : emergency.scopeLabel.zh} ·{' '}
+                    {t('modes.startedBy', { name: emergency.startedBy.displayName })}
+                  </p>
+                  <div className="row">
+                    {mayswitch && (
+                      <>
+                        <button
+                          type="button"
+                          disabled={!up || previewing}
+                          onClick={() => up && preview(step(up))}
+                          data-testid="mode-step-up"
+                        >
+                          {t('modes.stepUp')}
+                        </button>
+                        <button
+                          type="button"
+                          disabled={!down || previewing}
+                          onClick={() => down && preview(step(down))}
+                          data-testid="mode-step-down"
+                        >
+                          {t('modes.stepDown')}
+                        </button>
+                        <button
+                          type="button"
+                          disabled={previewing}
+                          onClick={() => preview(step(null))}
+                          data-testid="mode-return"
+                        >
+                          {t('modes.return')}
+                        </button>
+                      </>
+                    )}
+                    <button type="button" onClick={() => setTimeline(emergency.id)} data-testid="mode-open-timeline">
+                      {t('modes.timeline.open')}
+                    </button>
+                  </div>
                 </li>
-              ))}
-            </ul>
-          )}
-          {scopeKind === 'l1' && (
-            <div className="streets">
-              <input
-                type="search"
-                value={query}
-                maxLength={64}
-                placeholder={t('modes.streetSearch')}
-                aria-label={t('modes.streetSearch')}
-                data-testid="mode-scope-l1-search"
-                onChange={(event) => setQuery(event.target.value)}
-              />
-              {search.failure && <p className="failure">{search.failure}</p>}
-              <ul className="hits">
-                {hits
-                  .filter((hit) => !streets.some((street) => street.code === hit.code))
-                  .map((hit) => (
-                    <li key={hit.id}>
-                      <button
-                        type="button"
-                        className="link"
-                        onClick={() =>
-                          setStreets((previous) => [
-                            ...previous,
-                            { code: hit.code, name: hit.name, parent: hit.parent },
-                          ])
-                        }
-                        data-testid="mode-scope-l1-hit"
-                      >
-                        + {hit.name}
-                        {hit.parent ? ` · ${hit.parent}` : ''}
-                      </button>
+              );
+            })}
+          </ul>
+
+          {mayswitch ? (
+            <>
+              <h3>{t('modes.new')}</h3>
+              <label className="row">
+                {t('modes.eventType')}
+                <select
+                  value={eventType}
+                  onChange={(event) => setEventType(event.target.value as EmergencyEventType)}
+                  data-testid="mode-event-type"
+                >
+                  {EMERGENCY_EVENT_TYPES.map((type) => (
+                    <option key={type} value={type}>
+                      {eventName(type)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <div className="row" role="radiogroup" aria-label={t('modes.scope')}>
+                {t('modes.scope')}
+                {SCOPE_KINDS.map((kind) => (
+                  <label key={kind}>
+                    <input
+                      type="radio"
+                      name="mode-scope"
+                      checked={scopeKind === kind}
+                      onChange={() => setScopeKind(kind)}
+                      data-testid={`mode-scope-${kind}`}
+                    />
+                    {t(`modes.scopes.${kind}`)}
+                  </label>
+                ))}
+              </div>
+              {scopeKind === 'counties' && (
+                <ul className="counties" data-testid="mode-counties">
+                  {counties.map((county) => (
+                    <li key={county.code}>
+                      <label>
+                        <input
+                          type="checkbox"
+                          checked={picked.includes(county.code)}
+                          onChange={(event) =>
+                            setPicked((previous) =>
+                              event.target.checked
+                                ? [...previous, county.code]
+                                : previous.filter((code) => code !== county.code),
+                            )
+                          }
+                          data-testid={`mode-scope-county-${county.code}`}
+                        />
+                        {en ? county.nameEn : county.name}
+                      </label>
                     </li>
                   ))}
-              </ul>
-              <p className="chips">
-                {streets.map((street) => (
-                  <span key={street.code} className="chip" data-testid={`mode-scope-l1-${street.code}`}>
-                    {street.name}
-                    <button
-                      type="button"
-                      aria-label={t('modes.removeStreet', { name: street.name })}
-                      onClick={() => setStreets((previous) => previous.filter((other) => other.code !== street.code))}
-                    >
-                      ×
-                    </button>
-                  </span>
+                </ul>
+              )}
+              {scopeKind === 'l1' && (
+                <div className="streets">
+                  <input
+                    type="search"
+                    value={query}
+                    maxLength={64}
+                    placeholder={t('modes.streetSearch')}
+                    aria-label={t('modes.streetSearch')}
+                    data-testid="mode-scope-l1-search"
+                    onChange={(event) => setQuery(event.target.value)}
+                  />
+                  {search.failure && <p className="failure">{search.failure}</p>}
+                  <ul className="hits">
+                    {hits
+                      .filter((hit) => !streets.some((street) => street.code === hit.code))
+                      .map((hit) => (
+                        <li key={hit.id}>
+                          <button
+                            type="button"
+                            className="link"
+                            onClick={() =>
+                              setStreets((previous) => [
+                                ...previous,
+                                { code: hit.code, name: hit.name, parent: hit.parent },
+                              ])
+                            }
+                            data-testid="mode-scope-l1-hit"
+                          >
+                            + {hit.name}
+                            {hit.parent ? ` · ${hit.parent}` : ''}
+                          </button>
+                        </li>
+                      ))}
+                  </ul>
+                  <p className="chips">
+                    {streets.map((street) => (
+                      <span key={street.code} className="chip" data-testid={`mode-scope-l1-${street.code}`}>
+                        {street.name}
+                        <button
+                          type="button"
+                          aria-label={t('modes.removeStreet', { name: street.name })}
+                          onClick={() =>
+                            setStreets((previous) => previous.filter((other) => other.code !== street.code))
+                          }
+                        >
+                          ×
+                        </button>
+                      </span>
+                    ))}
+                  </p>
+                </div>
+              )}
+              {scopeKind === 'polygon' && (
+                <p className="hint" data-testid="mode-scope-polygon-hint">
+                  {t('modes.polygonHint', { points: drawing.drawing.polygon.length })}{' '}
+                  <button type="button" onClick={drawing.clearDrawing}>
+                    {t('modes.clearDrawing')}
+                  </button>
+                </p>
+              )}
+              <div className="row levels" role="radiogroup" aria-label={t('modes.level')}>
+                {[...EMERGENCY_LEVELS].map((option) => (
+                  <button
+                    key={option}
+                    type="button"
+                    role="radio"
+                    aria-checked={level === option}
+                    className={level === option ? 'level chosen' : 'level'}
+                    style={{ background: LEVEL_INFO[option].colour }}
+                    onClick={() => setLevel(option)}
+                    data-testid={`mode-level-${option}`}
+                  >
+                    {LEVEL_INFO[option][en ? 'en' : 'zh']}
+                  </button>
                 ))}
-              </p>
-            </div>
-          )}
-          {scopeKind === 'polygon' && (
-            <p className="hint" data-testid="mode-scope-polygon-hint">
-              {t('modes.polygonHint', { points: drawing.drawing.polygon.length })}{' '}
-              <button type="button" onClick={drawing.clearDrawing}>
-                {t('modes.clearDrawing')}
+              </div>
+              <button
+                type="button"
+                disabled={!activation || previewing}
+                onClick={() => activation && preview(activation)}
+                data-testid="mode-preview"
+              >
+                {previewing ? t('modes.previewing') : t('modes.preview')}
               </button>
+            </>
+          ) : (
+            <p className="hint" data-testid="mode-read-only">
+              {t('modes.readOnly')}
             </p>
           )}
-          <div className="row levels" role="radiogroup" aria-label={t('modes.level')}>
-            {[...EMERGENCY_LEVELS].map((option) => (
+
+          {shown && (
+            <>
+              <ModePreviewView preview={shown.preview} />
               <button
-                key={option}
                 type="button"
-                role="radio"
-                aria-checked={level === option}
-                className={level === option ? 'level chosen' : 'level'}
-                style={{ background: LEVEL_INFO[option].colour }}
-                onClick={() => setLevel(option)}
-                data-testid={`mode-level-${option}`}
+                className="confirm"
+                disabled={!canConfirm}
+                onClick={confirm}
+                style={{
+                  background: shown.preview.to ? LEVEL_INFO[shown.preview.to].colour : undefined,
+                }}
+                data-testid="mode-confirm"
               >
-                {LEVEL_INFO[option][en ? 'en' : 'zh']}
+                {switching ? t('modes.switching') : t('modes.confirm')}
               </button>
-            ))}
-          </div>
-          <button
-            type="button"
-            disabled={!activation || previewing}
-            onClick={() => activation && preview(activation)}
-            data-testid="mode-preview"
-          >
-            {previewing ? t('modes.previewing') : t('modes.preview')}
-          </button>
-        </>
-      ) : (
-        <p className="hint" data-testid="mode-read-only">
-          {t('modes.readOnly')}
-        </p>
-      )}
+            </>
+          )}
+          {outcome && (
+            <p
+              className={outcome.kind === 'failed' ? 'failure' : `result result-${outcome.kind}`}
+              role={outcome.kind === 'failed' ? 'alert' : 'status'}
+              data-testid="mode-result"
+              data-outcome={outcome.kind}
+            >
+              {outcome.kind === 'done' &&
+                t(outcome.request.action === 'deactivate' ? 'modes.result.returned' : 'modes.result.done', {
+                  level: levelName(outcome.emergency.level),
+                  event: eventName(outcome.emergency.eventType),
+                  scope: en ? outcome.emergency.scopeLabel.en : outcome.emergency.scopeLabel.zh,
+                })}
+              {outcome.kind === 'held' && t('modes.result.held')}
+              {outcome.kind === 'failed' && outcome.text}
+            </p>
+          )}
 
-      {shown && (
-        <>
-          <ModePreviewView preview={shown.preview} />
-          <button
-            type="button"
-            className="confirm"
-            disabled={!canConfirm}
-            onClick={confirm}
-            style={{
-              background: shown.preview.to ? LEVEL_INFO[shown.preview.to].colour : undefined,
-            }}
-            data-testid="mode-confirm"
-          >
-            {switching ? t('modes.switching') : t('modes.confirm')}
-          </button>
-        </>
-      )}
-      {outcome && (
-        <p
-          className={outcome.kind === 'failed' ? 'failure' : `result result-${outcome.kind}`}
-          role={outcome.kind === 'failed' ? 'alert' : 'status'}
-          data-testid="mode-result"
-          data-outcome={outcome.kind}
-        >
-          {outcome.kind === 'done' &&
-            t(outcome.request.action === 'deactivate' ? 'modes.result.returned' : 'modes.result.done', {
-              level: levelName(outcome.emergency.level),
-              event: eventName(outcome.emergency.eventType),
-              scope: en ? outcome.emergency.scopeLabel.en : outcome.emergency.scopeLabel.zh,
-            })}
-          {outcome.kind === 'held' && t('modes.result.held')}
-          {outcome.kind === 'failed' && outcome.text}
-        </p>
-      )}
-
-      {modes && modes.ended.length > 0 && (
-        <>
-          <h3>{t('modes.ended')}</h3>
-          <ul className="emergencies ended">
-            {modes.ended.map((emergency) => (
-              <li key={emergency.id} className="emergency" data-testid={`mode-ended-${emergency.id}`}>
-                <p>
-                  {eventName(emergency.eventType)} · {en ? emergency.scopeLabel.en : emergency.scopeLabel.zh}
-                </p>
-                <p className="hint">
-                  {t('modes.endedAt', {
-                    time: emergency.endedAt === null ? '—' : beijingDateTime(emergency.endedAt),
-                  })}
-                </p>
-                <button type="button" onClick={() => setTimeline(emergency.id)} data-testid="mode-open-timeline">
-                  {t('modes.timeline.open')}
-                </button>
-              </li>
-            ))}
-          </ul>
+          {modes && modes.ended.length > 0 && (
+            <>
+              <h3>{t('modes.ended')}</h3>
+              <ul className="emergencies ended">
+                {modes.ended.map((emergency) => (
+                  <li key={emergency.id} className="emergency" data-testid={`mode-ended-${emergency.id}`}>
+                    <p>
+                      {eventName(emergency.eventType)} · {en ? emergency.scopeLabel.en : emergency.scopeLabel.zh}
+                    </p>
+                    <p className="hint">
+                      {t('modes.endedAt', {
+                        time: emergency.endedAt === null ? '—' : beijingDateTime(emergency.endedAt),
+                      })}
+                    </p>
+                    <button type="button" onClick={() => setTimeline(emergency.id)} data-testid="mode-open-timeline">
+                      {t('modes.timeline.open')}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
         </>
       )}
     </section>
