@@ -88,6 +88,37 @@ interface Fixtures {
   openCity: (view?: string) => Promise<Page>;
 }
 
+/** A console core on `dataDir` (its city generated there if new) behind a web host, connected to `hub` if given. */
+export async function launchConsole(options: {
+  dataDir: string;
+  cityScale: CityScale;
+  log?: ReturnType<typeof createMemoryLogger>;
+  hub?: Hub | undefined;
+  port?: number;
+  token?: string | undefined;
+}): Promise<{ core: ConsoleCore; host: WebHost }> {
+  const { dataDir, cityScale, hub } = options;
+  const core = createConsoleCore({
+    dataDir,
+    resourcesDir: join(root, 'resources'),
+    host: 'web',
+    version: '0.0.0-test',
+    log: options.log ?? createMemoryLogger(),
+    cityScale,
+    scrypt: E2E_SCRYPT,
+    generationWorker: join(root, 'dist', 'web-host', 'generation-worker.cjs'),
+    ...(hub ? { hub: { url: hub.url, consoleSecret: HUB_SECRETS.console } } : {}),
+  });
+  const host = await startWebHost({
+    core,
+    rendererDir: join(root, 'dist', 'renderer'),
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    token: options.token,
+  });
+  return { core, host };
+}
+
 export const test = base.extend<Fixtures & Options>({
   cityScale: ['small', { option: true }],
   withHub: [false, { option: true }],
@@ -107,20 +138,10 @@ export const test = base.extend<Fixtures & Options>({
       : undefined;
     const log = createMemoryLogger();
     const cores: ConsoleCore[] = [];
-    const launch = (port: number, token?: string): Promise<WebHost> => {
-      const core = createConsoleCore({
-        dataDir,
-        resourcesDir: join(root, 'resources'),
-        host: 'web',
-        version: '0.0.0-test',
-        log,
-        cityScale,
-        scrypt: E2E_SCRYPT,
-        generationWorker: join(root, 'dist', 'web-host', 'generation-worker.cjs'),
-        ...(hub ? { hub: { url: hub.url, consoleSecret: HUB_SECRETS.console } } : {}),
-      });
-      cores.push(core);
-      return startWebHost({ core, rendererDir: join(root, 'dist', 'renderer'), host: '127.0.0.1', port, token });
+    const launch = async (port: number, token?: string): Promise<WebHost> => {
+      const started = await launchConsole({ dataDir, cityScale, log, hub, port, token });
+      cores.push(started.core);
+      return started.host;
     };
     let running: WebHost | undefined = await launch(0);
     const first = running;
