@@ -370,7 +370,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
         needsSecondOperator: held.needsSecond('modes.switch', request, area),
       };
     },
-    'modes.switch': (request, { operator }) => modes.switch(request, signedIn(operator)),
+    'modes.switch': (request, { operator, confirmedBy }) =>
+      modes.switch(request, signedIn(operator), confirmedBy && signedIn(confirmedBy)),
     'modes.timeline': ({ emergency }) => modes.timeline(emergency),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),

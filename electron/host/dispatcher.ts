@@ -28,6 +28,8 @@ export interface CallContext {
   client: string;
   /** The operator signed in on that window, set by the gate once it has admitted the call. */
   operator?: Operator;
+  /** A held command run after a second operator confirmed it (the two-person rule): who confirmed it. */
+  confirmedBy?: Operator;
 }
 
 /** What the dispatcher asks before and tells after a call (AccessControl; tests may pass a simpler one). */

@@ -146,7 +146,12 @@ export class HeldCommands implements HoldGate {
       requestedBy: requester.username,
     });
     if (!this.execute) throw new Error('held commands are not connected to the dispatcher');
-    const result = await this.execute(held.name, held.input, { ...held.requester, operator: requester }, held.area);
+    const result = await this.execute(
+      held.name,
+      held.input,
+      { ...held.requester, operator: requester, confirmedBy: operator },
+      held.area,
+    );
     const outcome = result.ok ? outcomeOf(result.output) : result.error.message;
     return this.settle(held, result.ok ? 'approved' : 'failed', operator, outcome);
   }

@@ -150,6 +150,16 @@ export class ModeApplier {
         sensors: changed,
       }),
     );
+    // The duty groups the level calls up (the roster's people come with the duty-roster data).
+    if (wire.level !== null && wire.profile && wire.profile.levels[wire.level].roster.length > 0) {
+      this.sql('INSERT INTO emergency_timeline (emergency, seq, at, kind, entry) VALUES (?, ?, ?, ?, ?)').run(
+        id,
+        seq,
+        at,
+        'roster',
+        JSON.stringify({ groups: wire.profile.levels[wire.level].roster, level: wire.level }),
+      );
+    }
     this.active = undefined;
     this.changedIds.add(id);
     return undefined;

@@ -16,7 +16,12 @@ import {
 } from '../../../shared/contract';
 import { LEVEL_INFO, type EmergencyLevel } from '../../../shared/domain/modes/emergency-levels';
 import { EVENT_TYPE_NAMES } from '../../../shared/domain/modes/event-types';
-import { fillTemplate, type ModeProfile } from '../../../shared/domain/modes/mode-profile';
+import {
+  DUTY_GROUP_NAMES,
+  fillTemplate,
+  type DutyGroup,
+  type ModeProfile,
+} from '../../../shared/domain/modes/mode-profile';
 import { normaliseScope, scopeKey, type ModeScope } from '../../../shared/domain/modes/mode-scope';
 import type { ModeSwitchAck, ModeSwitchSubmit } from '../../../shared/protocol/mode-protocol';
 import type { BroadcastService } from '../broadcast/broadcast-service';
@@ -179,7 +184,7 @@ export class ModeService {
    * Switches through the hub: logged there only if nobody switched this scope since this console last saw it, then
    * applied here (as on every console) before this returns; an activation or a step then sends the broadcast.
    */
-  async switch(request: ModeSwitchRequest, operator: ModeOperator): Promise<Emergency> {
+  async switch(request: ModeSwitchRequest, operator: ModeOperator, confirmedBy?: ModeOperator): Promise<Emergency> {
     const link = this.options.link;
     if (!link) throw new ContractError({ code: 'unavailable', message: 'no command hub is configured' });
     const scope = normaliseScope(request.scope);
@@ -208,6 +213,9 @@ export class ModeService {
         level: request.level,
         ...(profile ? { profile } : {}),
         by: { username: operator.username, displayName: operator.displayName },
+        ...(confirmedBy
+          ? { confirmedBy: { username: confirmedBy.username, displayName: confirmedBy.displayName } }
+          : {}),
         ...(request.note ? { note: request.note } : {}),
         console: this.options.consoleName,
       },
@@ -406,16 +414,18 @@ function timelineWords(kind: string, details: Record<string, unknown>): { zh: st
   const from = levelWords((details['from'] as EmergencyLevel | null | undefined) ?? null);
   const to = levelWords((details['to'] as EmergencyLevel | null | undefined) ?? null);
   const sensors = Number(details['sensors'] ?? 0);
+  const second = (details['confirmedBy'] as ModeOperator | undefined)?.displayName;
+  const confirmed = second ? { zh: `（${second} 复核）`, en: ` (confirmed by ${second})` } : { zh: '', en: '' };
   switch (kind) {
     case 'activate':
       return {
-        zh: `${by} 启动 ${to.zh}，调整 ${sensors} 个传感器的阈值与频次`,
-        en: `${by} activated ${to.en}; ${sensors} sensors' thresholds and cadence changed`,
+        zh: `${by}${confirmed.zh} 启动 ${to.zh}，调整 ${sensors} 个传感器的阈值与频次`,
+        en: `${by}${confirmed.en} activated ${to.en}; ${sensors} sensors' thresholds and cadence changed`,
       };
     case 'step':
       return {
-        zh: `${by} 将响应由 ${from.zh} 调整为 ${to.zh}`,
-        en: `${by} changed the response from ${from.en} to ${to.en}`,
+        zh: `${by}${confirmed.zh} 将响应由 ${from.zh} 调整为 ${to.zh}`,
+        en: `${by}${confirmed.en} changed the response from ${from.en} to ${to.en}`,
       };
     case 'deactivate':
       return {
@@ -431,6 +441,11 @@ function timelineWords(kind: string, details: Record<string, unknown>): { zh: st
       return {
         zh: `启动通知未能下发：${String(details['failed'])}`,
         en: `The activation notice was not sent: ${String(details['failed'])}`,
+      };
+    case 'roster':
+      return {
+        zh: `召集值班力量：${(details['groups'] as string[] | undefined)?.map((group) => DUTY_GROUP_NAMES[group as DutyGroup]?.zh ?? group).join('、') ?? ''}`,
+        en: `Duty groups called up: ${(details['groups'] as string[] | undefined)?.map((group) => DUTY_GROUP_NAMES[group as DutyGroup]?.en ?? group).join(', ') ?? ''}`,
       };
     case 'ticket':
       return {

@@ -32,6 +32,18 @@ export const DUTY_GROUPS = [
   'traffic_police',
   'volunteers',
 ] as const;
+export type DutyGroup = (typeof DUTY_GROUPS)[number];
+
+export const DUTY_GROUP_NAMES: Readonly<Record<DutyGroup, { zh: string; en: string }>> = {
+  city_command: { zh: '市级指挥部', en: 'city command' },
+  district_command: { zh: '区县指挥部', en: 'district command' },
+  street_duty: { zh: '街道值班', en: 'street duty officers' },
+  rescue_teams: { zh: '抢险救援队伍', en: 'rescue teams' },
+  medical: { zh: '医疗救护', en: 'medical teams' },
+  utilities: { zh: '水电气热保障', en: 'utilities' },
+  traffic_police: { zh: '交警', en: 'traffic police' },
+  volunteers: { zh: '志愿者', en: 'volunteers' },
+};
 
 export const sensorEffectSchema = z.strictObject({
   kind: z.enum(SENSOR_KINDS),

@@ -160,7 +160,8 @@ describe('emergency modes', { timeout: 30_000 }, () => {
     const sent = broadcasts.find((broadcast) => broadcast.text.includes('Ⅲ级'))!;
     expect(sent.targeted).toBe(preview.broadcast!.workers);
     const timeline = await call(first, 'modes.timeline', { emergency: emergency.id }, commander);
-    expect(timeline.entries.map((entry) => entry.kind)).toEqual(['activate', 'broadcast']);
+    expect(timeline.entries.map((entry) => entry.kind)).toEqual(['activate', 'roster', 'broadcast']);
+    expect(timeline.entries[1]!.summary.zh).toContain('抢险救援队伍');
 
     // A flood report in scope is urgent with a shorter deadline, and a key ticket of the emergency.
     const point = store
@@ -226,7 +227,7 @@ describe('emergency modes', { timeout: 30_000 }, () => {
     expect((await call(first, 'modes.list', {}, commander)).active).toEqual([]);
   });
 
-  it('holds levels I and II for a second operator', async () => {
+  it('holds levels I and II for a second operator, and runs them once another commander confirms', async () => {
     const [first] = consoles as [ConsoleCore];
     const request: ModeSwitchRequest = {
       action: 'activate',
@@ -238,6 +239,22 @@ describe('emergency modes', { timeout: 30_000 }, () => {
     const held = await first.dispatch('modes.switch', request, commander);
     expect(held.ok ? 'ok' : held.error.code).toBe('needs-confirmation');
     expect((await call(first, 'modes.list', {}, commander)).active).toEqual([]);
+    // Someone else with the same authority confirms it from their own session: it runs as the first commander's.
+    const colleague = await operatorClient(first, 'city_commander');
+    const ref = held.ok ? '' : held.error.ref!;
+    await call(first, 'confirmations.approve', { id: ref }, colleague);
+    const active = (await call(first, 'modes.list', {}, commander)).active;
+    expect(active).toMatchObject([{ level: 'II', eventType: 'fire', startedBy: { username: commander.username } }]);
+    const timeline = await call(first, 'modes.timeline', { emergency: active[0]!.id }, commander);
+    expect(timeline.entries[0]!.details['confirmedBy']).toMatchObject({ username: colleague.username });
+    expect(timeline.entries[0]!.summary.en).toContain(`confirmed by ${colleague.username}`);
+    // Returning to normal never waits for a second operator.
+    await call(
+      first,
+      'modes.switch',
+      { ...request, action: 'deactivate', level: null, emergency: active[0]!.id },
+      commander,
+    );
   });
 
   it('two consoles switching the same scope at once: one wins, the other is told who switched and to what', async () => {
