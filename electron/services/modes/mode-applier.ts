@@ -72,6 +72,11 @@ export class ModeApplier {
 
   /** Applies one switch (inside the caller's transaction); a string says why it cannot be applied here. */
   apply(seq: number, at: number, wire: ModeSwitchWire): string | undefined {
+    // The hub's version of the key moved with every switch it logged, whether or not it applies here: counted first,
+    // so this console's next switch names the version the hub holds.
+    this.sql(
+      'INSERT INTO mode_keys (key, version) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET version = version + 1',
+    ).run(wire.key);
     const current = this.sql('SELECT id, level FROM emergencies WHERE key = ? AND ended_at IS NULL').get(wire.key) as
       { id: string; level: EmergencyLevel } | undefined;
     if (wire.action === 'activate' && current) return `the scope runs emergency ${current.id} already`;
@@ -79,10 +84,6 @@ export class ModeApplier {
     if (wire.action === 'activate' && this.sql('SELECT 1 FROM emergencies WHERE id = ?').get(wire.emergency)) {
       return 'the emergency ended already';
     }
-    this.sql(
-      'INSERT INTO mode_keys (key, version) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET version = version + 1',
-    ).run(wire.key);
-
     const id = wire.emergency;
     const touched = this.coveredSensors(id);
     if (wire.action === 'activate') {
