@@ -287,4 +287,50 @@ describe('emergency modes', { timeout: 30_000 }, () => {
       commander,
     );
   });
+
+  it('overlapping emergencies: a gauge takes the strongest factors of its own values; each ending gives back the rest', async () => {
+    const [first] = consoles as [ConsoleCore];
+    const before = cityData(store);
+    const insideBefore = gauges(true);
+    const outsideBefore = gauges(false);
+    const cityWide: ModeSwitchRequest = {
+      action: 'activate',
+      eventType: 'rainstorm_flood',
+      scope: { kind: 'city' },
+      level: 'IV',
+    };
+    const twoCounties: ModeSwitchRequest = { ...cityWide, scope: { kind: 'counties', codes: counties }, level: 'III' };
+    const wide = await call(first, 'modes.switch', cityWide, commander);
+    const local = await call(first, 'modes.switch', twoCounties, commander);
+    const expectFactor = (
+      now: ReturnType<typeof gauges>,
+      was: ReturnType<typeof gauges>,
+      factor: number,
+      cadence: number,
+    ) =>
+      now.forEach((sensor, index) => {
+        const own = was[index]!;
+        if (own.warn !== null) expect(sensor.warn).toBeCloseTo(own.warn * factor, 9);
+        expect(sensor.cadence).toBe(Math.min(own.cadence, cadence));
+      });
+    // Inside both: level III's factors (the stronger), of the gauges' own values, not compounded with IV's.
+    expectFactor(gauges(true), insideBefore, 0.8, 30);
+    expectFactor(gauges(false), outsideBefore, 0.9, 60);
+    // The county emergency ends: the city-wide one still holds there.
+    await call(
+      first,
+      'modes.switch',
+      { ...twoCounties, action: 'deactivate', level: null, emergency: local.id },
+      commander,
+    );
+    expectFactor(gauges(true), insideBefore, 0.9, 60);
+    // The city-wide one ends too: every gauge exactly as it was.
+    await call(
+      first,
+      'modes.switch',
+      { ...cityWide, action: 'deactivate', level: null, emergency: wide.id },
+      commander,
+    );
+    expect(cityData(store)).toEqual(before);
+  });
 });
