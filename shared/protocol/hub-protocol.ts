@@ -28,6 +28,8 @@
  *   applied, until `more` is false.
  * - `ticket:transition` (console → hub, with ack): a transition or merge of a live ticket, logged only when the
  *   ticket's latest event is still the one the console saw (`expect`); otherwise refused with the current state.
+ * - `mode:switch` (console → hub, with ack): an emergency mode switch (mode-protocol.ts), logged on the same stream
+ *   when the scope key's version is still the one the console saw; otherwise refused with who switched and to what.
  *
  * Workers' patrol reports
  * - `report` (worker → hub, with ack): a patrol report (shared/protocol/intake.ts's body without `channel` and
