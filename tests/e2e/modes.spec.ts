@@ -18,6 +18,35 @@ test.use({ withHub: true });
 
 const FLOOD_KINDS = "('water_level', 'rainfall')";
 
+/**
+ * Tables that record what happened rather than hold the city's state: the switch, its broadcast and their audit
+ * entries add rows there, by design. Everything else must read the same after the return to normal as before.
+ */
+const RECORDS = new Set([
+  'audit_log',
+  'audit_head',
+  'sessions',
+  'login_failures',
+  'broadcasts',
+  'broadcast_escalations',
+  'emergencies',
+  'emergency_timeline',
+  'mode_keys',
+  'ticket_stream',
+  'schema_migrations',
+]);
+
+/** Every table but the records, row by row (the city's state). */
+function cityState(db: Database.Database): Record<string, unknown[]> {
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .pluck()
+    .all() as string[];
+  return Object.fromEntries(
+    tables.filter((table) => !RECORDS.has(table)).map((table) => [table, db.prepare(`SELECT * FROM ${table}`).all()]),
+  );
+}
+
 test('Normal → Level III rainstorm for two counties on every window of two consoles, and back exactly', async ({
   console: gridline,
   page,
@@ -48,6 +77,7 @@ test('Normal → Level III rainstorm for two counties on every window of two con
   const inScope = workersWhere(true);
   const outOfScope = workersWhere(false);
   const sensors = (): unknown[] => db.prepare('SELECT * FROM sensors ORDER BY id').all();
+  const stateBefore = cityState(db);
   const gaugesInScope = (): { warn: number | null; cadence: number }[] =>
     db
       .prepare(
@@ -143,6 +173,10 @@ test('Normal → Level III rainstorm for two counties on every window of two con
       await expect(window.locator('html')).toHaveAttribute('data-mode-preset', 'normal');
     }
     expect(sensors()).toEqual(before);
+    // Not only the sensors: every table of the city's state reads as before the switch.
+    const stateAfter = cityState(db);
+    expect(Object.keys(stateAfter)).toEqual(Object.keys(stateBefore));
+    for (const table of Object.keys(stateBefore)) expect(stateAfter[table], table).toEqual(stateBefore[table]);
     expect(pageErrors).toEqual([]);
   } finally {
     phones.close();
