@@ -51,6 +51,7 @@ import { ConsoleLink } from './broadcast/console-link';
 import { monotonicUs, summarizeProfile, type Phase, type ProfileSummary } from './broadcast/cpu-profile';
 import { REPO_ROOT, startHubProcess, type HubProcess } from './broadcast/hub-processes';
 import type { StockHubAnswer, StockHubOrder } from './broadcast/stock-hub';
+import { Teardown } from './teardown';
 
 const { values } = parseArgs({
   options: {
@@ -157,30 +158,8 @@ interface BroadcastRecord {
 }
 
 // --- what has to be stopped, whatever happens ------------------------------------------------------------------
-const cleanup: { what: string; run: () => Promise<void> | void }[] = [];
+const teardown = new Teardown(log);
 const hubs: HubProcess[] = [];
-// If this process dies without its cleanup, its hubs must not outlive it (the simulator's children notice by
-// themselves: their IPC channel closes).
-process.on('exit', () => {
-  for (const hub of hubs) {
-    try {
-      process.kill(hub.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-});
-
-async function runCleanup(): Promise<void> {
-  for (const step of cleanup.splice(0).reverse()) {
-    try {
-      await Promise.race([step.run(), sleep(30_000)]);
-    } catch (error) {
-      log(`cleanup (${step.what}) failed: ${String(error)}`);
-    }
-  }
-}
-
 /** Starts a simulator on the given hubs and waits until every worker is connected. */
 async function connectWorkers(urls: string[], workerSecret: string, label: string): Promise<WorkerSimulator> {
   const started = Date.now();
@@ -196,7 +175,7 @@ async function connectWorkers(urls: string[], workerSecret: string, label: strin
     durationS: timeoutS,
     log: (line) => log(`${label} sim: ${line}`),
   });
-  cleanup.push({ what: `${label} simulator`, run: async () => void (await sim.stop()) });
+  teardown.add(`${label} simulator`, async () => void (await sim.stop()));
   await sim.ready;
   await until(() => sim.counts().connected === workerCount, 180_000, `all ${workerCount} workers connected`);
   log(`${label}: ${workerCount} workers connected in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -258,7 +237,7 @@ async function runHub(workerSecret: string, dir: string, runId: string) {
   const consoleSecret = randomBytes(24).toString('base64url');
   const profileDir = join(dir, 'cpu-profile');
   const redis = await startRedis();
-  cleanup.push({ what: 'redis', run: () => redis.stop() });
+  teardown.add('redis', () => redis.stop());
   log(`redis on ${redis.url}`);
   const mine: HubProcess[] = [];
   for (let index = 0; index < hubCount; index++) {
@@ -274,13 +253,14 @@ async function runHub(workerSecret: string, dir: string, runId: string) {
       log,
     });
     hubs.push(hub);
+    teardown.killOnExit(hub.pid);
     mine.push(hub);
-    cleanup.push({ what: `hub ${index}`, run: () => hub.stop() });
+    teardown.add(`hub ${index}`, () => hub.stop());
     log(`hub ${index} (pid ${hub.pid}) on ${hub.url}`);
   }
 
   const desk = await ConsoleLink.connect(mine[0]!.url, consoleSecret);
-  cleanup.push({ what: 'console link', run: () => desk.close() });
+  teardown.add('console link', () => desk.close());
   const empty = await desk.stats();
   const sim = await connectWorkers(
     mine.map((hub) => hub.url),
@@ -433,8 +413,9 @@ async function runBaseline(workerSecret: string, runId: string) {
       log,
     });
     hubs.push(hub);
+    teardown.killOnExit(hub.pid);
     mine.push(hub);
-    cleanup.push({ what: `stock hub ${index}`, run: () => hub.stop() });
+    teardown.add(`stock hub ${index}`, () => hub.stop());
     log(`stock Socket.IO hub ${index} (pid ${hub.pid}) on ${hub.url}`);
   }
   const stats = (): Promise<CpuStats[]> => Promise.all(mine.map((hub) => ask(hub, { type: 'stats' }, 'stats')));
@@ -520,7 +501,7 @@ async function main() {
   const workerSecret = randomBytes(24).toString('base64url');
   const runId = randomBytes(4).toString('hex');
   const dir = mkdtempSync(join(tmpdir(), 'gridline-bench-broadcast-'));
-  cleanup.push({ what: 'temporary files', run: () => rmSync(dir, { recursive: true, force: true }) });
+  teardown.add('temporary files', () => rmSync(dir, { recursive: true, force: true }));
 
   const hub = await runHub(workerSecret, dir, runId);
   const baseline = baselineBroadcasts > 0 ? await runBaseline(workerSecret, runId) : undefined;
@@ -603,7 +584,7 @@ const interrupted = new Promise<never>((_, reject) => {
 });
 try {
   const result = await Promise.race([main(), interrupted]);
-  await runCleanup();
+  await teardown.run();
   process.stdout.write(`${JSON.stringify(result)}\n`);
   // Speed is reported; correctness is required: a lost or doubled command fails the run.
   if (result.lost !== 0 || result.duplicates !== 0 || (result.baselineLost ?? 0) !== 0) {
@@ -612,7 +593,7 @@ try {
   }
 } catch (error) {
   log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  await runCleanup();
+  await teardown.run();
   exitCode = 1;
 }
 process.exit(exitCode);

@@ -37,6 +37,7 @@ import { ConsoleLink } from './broadcast/console-link';
 import { startHubProcess, type HubProcess } from './broadcast/hub-processes';
 import { armWatch, confirmClickAt, shownAt, type ExpectedMode } from './mode-switch/band-watch';
 import { prepareCities, requireBuild, startConsole, type BenchConsole } from './mode-switch/consoles';
+import { Teardown } from './teardown';
 
 const { values } = parseArgs({
   options: {
@@ -92,31 +93,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const round = (value: number): number => Number(value.toFixed(1));
 
 // --- what has to be stopped, whatever happens ------------------------------------------------------------------
-const cleanup: { what: string; run: () => Promise<void> | void }[] = [];
+const teardown = new Teardown(log);
 /** The switches are done: what the hubs log of the teardown is noise. */
 let measured = false;
 const hubs: HubProcess[] = [];
-// If this process dies without its cleanup, its hubs must not outlive it (the simulator's children and Chromium
-// notice by themselves: their channels close).
-process.on('exit', () => {
-  for (const hub of hubs) {
-    try {
-      process.kill(hub.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-});
-async function runCleanup(): Promise<void> {
-  for (const step of cleanup.splice(0).reverse()) {
-    try {
-      await Promise.race([step.run(), sleep(30_000)]);
-    } catch (error) {
-      log(`cleanup (${step.what}) failed: ${String(error)}`);
-    }
-  }
-}
-
 interface Window {
   console: number;
   index: number;
@@ -206,14 +186,14 @@ async function main() {
   const workerSecret = randomBytes(24).toString('base64url');
   const consoleSecret = randomBytes(24).toString('base64url');
   const dir = mkdtempSync(join(tmpdir(), 'gridline-bench-mode-switch-'));
-  cleanup.push({ what: 'temporary files', run: () => rmSync(dir, { recursive: true, force: true }) });
+  teardown.add('temporary files', () => rmSync(dir, { recursive: true, force: true }));
 
   const consoleDirs = Array.from({ length: CONSOLES }, (_, k) => join(dir, `console-${k + 1}`));
   log(`generating a ${scale} city (seed 1) and copying it for ${CONSOLES} consoles`);
   await prepareCities(join(dir, 'city'), scale, consoleDirs);
 
   const redis = await startRedis();
-  cleanup.push({ what: 'redis', run: () => redis.stop() });
+  teardown.add('redis', () => redis.stop());
   log(`redis on ${redis.url}`);
   for (let index = 0; index < hubCount; index++) {
     const hub = await startHubProcess({
@@ -229,11 +209,12 @@ async function main() {
       },
     });
     hubs.push(hub);
-    cleanup.push({ what: `hub ${index}`, run: () => hub.stop() });
+    teardown.killOnExit(hub.pid);
+    teardown.add(`hub ${index}`, () => hub.stop());
     log(`hub ${index} (pid ${hub.pid}) on ${hub.url}`);
   }
   const link = await ConsoleLink.connect(hubs[0]!.url, consoleSecret);
-  cleanup.push({ what: 'stats link', run: () => link.close() });
+  teardown.add('stats link', () => link.close());
 
   // The consoles and their windows first, while the machine is quiet: signing in is not what is measured.
   const desks: BenchConsole[] = [];
@@ -247,12 +228,12 @@ async function main() {
       readyTimeoutMs: 60_000,
     });
     desks.push(desk);
-    cleanup.push({ what: `console ${k + 1}`, run: () => desk.close() });
+    teardown.add(`console ${k + 1}`, () => desk.close());
     log(`console ${k + 1} connected to hub ${hub.index}, web host on ${desk.host.origin}`);
   }
   const launchArgs = playwrightConfig.use?.launchOptions?.args ?? [];
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: launchArgs });
-  cleanup.push({ what: 'browser', run: () => browser.close() });
+  teardown.add('browser', () => browser.close());
   log(`Chromium ${browser.version()}, ${viewport.width}×${viewport.height} windows`);
   const windows: Window[] = [];
   for (const desk of desks) {
@@ -290,7 +271,7 @@ async function main() {
       if (!connected || !/^\d+ s: \d+\/\d+ connected/.test(line)) log(`sim: ${line}`);
     },
   });
-  cleanup.push({ what: 'simulator', run: async () => void (await sim.stop()) });
+  teardown.add('simulator', async () => void (await sim.stop()));
   await sim.ready;
   const connectEnd = Date.now() + 180_000;
   while (sim.counts().connected < workerCount) {
@@ -392,12 +373,12 @@ const interrupted = new Promise<never>((_, reject) => {
 });
 try {
   const result = await Promise.race([main(), interrupted]);
-  await runCleanup();
+  await teardown.run();
   if (result.pageErrors.length > 0) log(`page errors:\n${result.pageErrors.slice(0, 20).join('\n')}`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } catch (error) {
   log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  await runCleanup();
+  await teardown.run();
   exitCode = 1;
 }
 process.exit(exitCode);
