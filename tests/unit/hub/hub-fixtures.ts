@@ -2,12 +2,16 @@
  * What the hub tests share: a hub on a free port (embedded log, or Redis), workers as socket.io-client connections
  * with signed tokens that acknowledge as a phone does, a console link, and everything closed after each test.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll } from 'vitest';
 import type { EscalationGateway } from '../../../hub/server/escalation';
 import type { IntakeChannel } from '../../../shared/protocol/intake';
+import { startRedis, type RedisProcess } from '../../../hub/redis-process';
 import { startHub, type Hub, type HubLog } from '../../../hub/server/hub-server';
 import { signWorkerToken } from '../../../hub/server/worker-token';
 import {
@@ -159,4 +163,71 @@ export async function allEvents(desk: ConsoleSocket): Promise<TicketEventMessage
     events.push(...page.events);
     if (!page.more) return events;
   }
+}
+
+/** A hub tier for a test: where the first console connects (and reports are posted), and where the second does. */
+export interface Tier {
+  a: Hub;
+  /** The same hub as `a` without Redis. */
+  b: Hub;
+}
+export type TierOptions = { now?: () => number; log?: HubLog };
+
+/**
+ * The two backends a tier runs on — one hub with its SQLite log, and two hubs sharing a Redis (skipped where
+ * redis-server is not installed) — with the Redis started before the file's tests and stopped after them. The second
+ * hub of a Redis tier gets `options` (a clock, a log); the first gets the log only.
+ */
+export function tierBackends(
+  file: string,
+  base: { intakeKeys?: Record<string, IntakeChannel> } = {},
+): {
+  redisInstalled: boolean;
+  redisUrl: () => string;
+  backends: { name: string; skip: boolean; start: (options?: TierOptions) => Promise<Tier> }[];
+} {
+  const redisInstalled = spawnSync('redis-server', ['--version']).status === 0;
+  if (!redisInstalled) console.log(`${file}: redis-server is not installed; the Redis backend is not tested`);
+  let redis: RedisProcess | undefined;
+  beforeAll(async () => {
+    if (redisInstalled) redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  const redisUrl = (): string => {
+    if (!redis) throw new Error('no Redis in this run');
+    return redis.url;
+  };
+  return {
+    redisInstalled,
+    redisUrl,
+    backends: [
+      {
+        name: 'one hub (SQLite)',
+        skip: false,
+        start: async (options = {}) => {
+          const a = await hub({ ...base, ...options });
+          return { a, b: a };
+        },
+      },
+      {
+        name: 'two hubs sharing Redis',
+        skip: !redisInstalled,
+        start: async (options = {}) => {
+          const client = new Redis(redisUrl());
+          await client.flushall();
+          client.disconnect();
+          const a = await hub({
+            ...base,
+            redisUrl: redisUrl(),
+            hubId: 'hub-1',
+            ...(options.log ? { log: options.log } : {}),
+          });
+          const b = await hub({ ...base, redisUrl: redisUrl(), hubId: 'hub-2', ...options });
+          return { a, b };
+        },
+      },
+    ],
+  };
 }

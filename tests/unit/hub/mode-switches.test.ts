@@ -6,16 +6,14 @@
  * refused with a clear answer (a refusal with the key's current state) while the hub serves on. Each backend: one hub
  * with its SQLite log, and two hubs sharing Redis. Then the log itself: the key state survives a reopened SQLite log.
  */
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { NORMAL_MODE_STATE, RedisTicketLog, SqliteTicketLog, type TicketLog } from '../../../hub/intake/ticket-log';
-import { startRedis, type RedisProcess } from '../../../hub/redis-process';
-import { HUB_SERVER_OPTIONS, type Hub, type HubLog } from '../../../hub/server/hub-server';
+import { HUB_SERVER_OPTIONS } from '../../../hub/server/hub-server';
 import type { EmergencyLevel } from '../../../shared/domain/modes/emergency-levels';
 import { modeProfileSchema, type LevelEffect, type ModeProfile } from '../../../shared/domain/modes/mode-profile';
 import { scopeKey, type ModeScope } from '../../../shared/domain/modes/mode-scope';
@@ -30,7 +28,7 @@ import {
   type ModeSwitchWire,
 } from '../../../shared/protocol/mode-protocol';
 import type { ConsoleSocket } from './console-client';
-import { allEvents, closeAll, consoleLink, hub, memoryLog, ok, until } from './hub-fixtures';
+import { allEvents, closeAll, consoleLink, memoryLog, ok, until, tierBackends } from './hub-fixtures';
 
 afterEach(closeAll);
 
@@ -101,47 +99,7 @@ const deactivate = (expect: number, emergency: string): ModeSwitchSubmit => ({
 const send = (desk: ConsoleSocket, submission: unknown): Promise<ModeSwitchAck> =>
   desk.emitWithAck('mode:switch', submission as ModeSwitchSubmit);
 
-interface Tier {
-  /** Where the first console connects. */
-  a: Hub;
-  /** Where the second console connects (the same hub without Redis). */
-  b: Hub;
-}
-
-const redisInstalled = spawnSync('redis-server', ['--version']).status === 0;
-if (!redisInstalled) console.log('mode-switches.test: redis-server is not installed; the Redis backend is not tested');
-
-let redis: RedisProcess | undefined;
-beforeAll(async () => {
-  if (redisInstalled) redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-
-type TierOptions = { now?: () => number; log?: HubLog };
-const backends: { name: string; skip: boolean; start: (options?: TierOptions) => Promise<Tier> }[] = [
-  {
-    name: 'one hub (SQLite)',
-    skip: false,
-    start: async (options = {}) => {
-      const a = await hub(options);
-      return { a, b: a };
-    },
-  },
-  {
-    name: 'two hubs sharing Redis',
-    skip: !redisInstalled,
-    start: async (options = {}) => {
-      const client = new Redis(redis!.url);
-      await client.flushall();
-      client.disconnect();
-      const a = await hub({ redisUrl: redis!.url, hubId: 'hub-1', ...(options.log ? { log: options.log } : {}) });
-      const b = await hub({ redisUrl: redis!.url, hubId: 'hub-2', ...options });
-      return { a, b };
-    },
-  },
-];
+const { backends, redisInstalled, redisUrl } = tierBackends('mode-switches.test');
 
 describe('the test’s mode switch', () => {
   it('carries a valid profile and a canonical key', () => {
@@ -454,7 +412,7 @@ describe('the ticket log’s mode keys', () => {
       name: 'Redis',
       skip: !redisInstalled,
       open: async () => {
-        const client = new Redis(redis!.url);
+        const client = new Redis(redisUrl());
         await client.flushall();
         clients.push(client);
         return new RedisTicketLog(client);

@@ -5,17 +5,15 @@
  * while the hub serves on; Open311's status follows the transitions (a merged ticket its case's). Then workers'
  * patrol reports over the worker socket. Each backend: one hub with its SQLite log, and two hubs sharing Redis.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { loadIntakeResources } from '../../../hub/intake/intake-resources';
 import { RedisTicketLog, SqliteTicketLog, type TicketLog } from '../../../hub/intake/ticket-log';
-import { startRedis, type RedisProcess } from '../../../hub/redis-process';
-import { HUB_SERVER_OPTIONS, type Hub, type HubLog } from '../../../hub/server/hub-server';
+import { HUB_SERVER_OPTIONS } from '../../../hub/server/hub-server';
 import { signWorkerToken } from '../../../hub/server/worker-token';
 import {
   MAX_TRANSITION_BYTES,
@@ -41,6 +39,7 @@ import {
   until,
   worker,
   WORKER_SECRET,
+  tierBackends,
 } from './hub-fixtures';
 
 afterEach(closeAll);
@@ -117,53 +116,7 @@ async function open311(base: string, id: string, locale = ''): Promise<Open311Vi
   return ((await response.json()) as Open311View[])[0]!;
 }
 
-interface Tier {
-  /** Where reports are posted and the first console connects. */
-  a: Hub;
-  /** Where the second console connects (the same hub without Redis). */
-  b: Hub;
-}
-
-const redisInstalled = spawnSync('redis-server', ['--version']).status === 0;
-if (!redisInstalled)
-  console.log('ticket-transitions.test: redis-server is not installed; the Redis backend is not tested');
-
-let redis: RedisProcess | undefined;
-beforeAll(async () => {
-  if (redisInstalled) redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-
-type TierOptions = { now?: () => number; log?: HubLog };
-const backends: { name: string; skip: boolean; start: (options?: TierOptions) => Promise<Tier> }[] = [
-  {
-    name: 'one hub (SQLite)',
-    skip: false,
-    start: async (options = {}) => {
-      const a = await hub({ intakeKeys: KEYS, ...options });
-      return { a, b: a };
-    },
-  },
-  {
-    name: 'two hubs sharing Redis',
-    skip: !redisInstalled,
-    start: async (options = {}) => {
-      const client = new Redis(redis!.url);
-      await client.flushall();
-      client.disconnect();
-      const a = await hub({
-        redisUrl: redis!.url,
-        hubId: 'hub-1',
-        intakeKeys: KEYS,
-        ...(options.log ? { log: options.log } : {}),
-      });
-      const b = await hub({ redisUrl: redis!.url, hubId: 'hub-2', intakeKeys: KEYS, ...options });
-      return { a, b };
-    },
-  },
-];
+const { backends, redisInstalled, redisUrl } = tierBackends('ticket-transitions.test', { intakeKeys: KEYS });
 
 describe.each(backends)('ticket transitions: $name', ({ skip, start }) => {
   it.skipIf(skip)(
@@ -627,7 +580,7 @@ describe('the ticket log', () => {
       name: 'Redis',
       skip: !redisInstalled,
       open: async () => {
-        const client = new Redis(redis!.url);
+        const client = new Redis(redisUrl());
         await client.flushall();
         clients.push(client);
         const strip = async (id: string): Promise<void> => {
@@ -730,7 +683,7 @@ describe('the ticket log', () => {
     expect(await fresh.stream()).not.toBe(name);
     await fresh.close();
     if (!redisInstalled) return;
-    const client = new Redis(redis!.url);
+    const client = new Redis(redisUrl());
     clients.push(client);
     await client.flushall();
     const [a, b] = [new RedisTicketLog(client), new RedisTicketLog(client)];
