@@ -34,6 +34,7 @@ import { GridTerritory } from '../services/city/grid-territory';
 import { IdentityService, type ScryptParams } from '../services/identity';
 import { scopeName } from '../services/identity/operator-records';
 import { WorkerDirectory } from '../services/city/worker-directory';
+import { throttled } from './throttled';
 import { AccessControl, plainScopeText } from './access-control';
 import { auditHandlers, EXPORTS_DIR } from './audit-handlers';
 import { createAreaResolvers, targetArea } from './action-areas';
@@ -182,7 +183,9 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     ...(options.duplicates ? { duplicates: options.duplicates } : {}),
     ...(options.deadlineWatchMs !== undefined ? { watchEveryMs: options.deadlineWatchMs } : {}),
     modes: modeApplier,
-    onModesChanged: () => events.emit('modes.changed', modes.list()),
+    // A switch reaches every window at once; a timeline that only grew (key tickets, a storm's worth a second) at
+    // most once a second.
+    onModesChanged: ({ switched }) => (switched.length > 0 ? modesChanged.now() : modesChanged.soon()),
     onStreamProblem: (problem) => {
       const { ticketStreamProblem: _was, ...rest } = hubStatus;
       hubStatus = problem ? { ...rest, ticketStreamProblem: { zh: problem.zh, en: problem.en } } : rest;
@@ -194,6 +197,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     desk.warm();
     kpi.warmUp().catch((error: unknown) => log.warn('tickets.kpi-load-failed', { error: String(error) }));
   });
+  const modesChanged = throttled(() => events.emit('modes.changed', modes.list()), 1000);
   const modes = new ModeService({
     store,
     profiles: modeProfiles,
@@ -208,6 +212,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     consoleName,
     now: nowSeconds,
     log: (level, event, fields) => log[level](event, fields),
+    onChanged: () => modesChanged.now(),
   });
   const signedIn = (operator: { username: string; displayName: string } | undefined) => {
     if (!operator) throw new ContractError({ code: 'unauthenticated', message: 'Sign in first.' });
@@ -396,6 +401,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       await bootstrap.stop();
       held.close();
       desk.close();
+      modesChanged.cancel();
       broadcasts.close();
       link?.close();
       store.close();

@@ -53,7 +53,9 @@ const PRIORITY_RANK: Readonly<Record<TicketPriority, number>> = { routine: 0, ur
 export class ModeApplier {
   private readonly statements = new Map<string, Database.Statement>();
   private active: ActiveEmergency[] | undefined;
-  private readonly changedIds = new Set<string>();
+  /** Emergencies switched since the last take, and those whose timeline only grew (a key ticket). */
+  private readonly switched = new Set<string>();
+  private readonly grew = new Set<string>();
 
   constructor(private readonly db: Database.Database) {}
 
@@ -63,11 +65,12 @@ export class ModeApplier {
     return statement;
   }
 
-  /** The emergencies changed since the last call (for the windows, after the batch commits). */
-  takeChanged(): string[] {
-    const ids = [...this.changedIds];
-    this.changedIds.clear();
-    return ids;
+  /** What changed since the last call (for the windows, after the batch commits). */
+  takeChanged(): { switched: string[]; grew: string[] } {
+    const changed = { switched: [...this.switched], grew: [...this.grew].filter((id) => !this.switched.has(id)) };
+    this.switched.clear();
+    this.grew.clear();
+    return changed;
   }
 
   /** Applies one switch (inside the caller's transaction); a string says why it cannot be applied here. */
@@ -162,7 +165,7 @@ export class ModeApplier {
       );
     }
     this.active = undefined;
-    this.changedIds.add(id);
+    this.switched.add(id);
     return undefined;
   }
 
@@ -199,7 +202,7 @@ export class ModeApplier {
       'ticket',
       JSON.stringify({ hubId: ticket.hubId, category: ticket.categoryCode, priority: policy.priority }),
     );
-    this.changedIds.add(policy.emergency);
+    this.grew.add(policy.emergency);
   }
 
   private activeEmergencies(): ActiveEmergency[] {

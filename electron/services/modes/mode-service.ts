@@ -45,6 +45,8 @@ export interface ModeServiceOptions {
   /** Epoch seconds. */
   now: () => number;
   log: (level: 'info' | 'warn', event: string, fields: Record<string, unknown>) => void;
+  /** This console wrote to an emergency's timeline itself (the activation broadcast): for the windows. */
+  onChanged?: () => void;
 }
 
 export interface ModeOperator {
@@ -313,6 +315,7 @@ export class ModeService {
     this.options.store.writer
       .prepare('INSERT INTO emergency_timeline (emergency, seq, at, kind, entry) VALUES (?, NULL, ?, ?, ?)')
       .run(emergency, at, 'broadcast' in entry ? 'broadcast' : 'broadcast-failed', JSON.stringify(entry));
+    this.options.onChanged?.();
   }
 
   private broadcastText(profile: ModeProfile, level: EmergencyLevel, scope: { zh: string; en: string }) {

@@ -77,7 +77,7 @@ export interface TicketDeskOptions {
   onStreamProblem?: (problem: StreamProblem | null) => void;
   /** Emergency mode switches ride the same stream (issue #8): applied by this, reported after each batch. */
   modes: ModeApplier;
-  onModesChanged?: (emergencies: string[]) => void;
+  onModesChanged?: (changed: { switched: string[]; grew: string[] }) => void;
 }
 
 /** How loud the stream's log lines are: refusing a hub's stream is an error; following one is news, not a warning. */
@@ -200,8 +200,8 @@ export class TicketDesk {
   // ─── After each batch of the stream ────────────────────────────────────────────────────────────────────────────
 
   private applied(changes: AppliedChange[], proposals: DispatchProposal[]): void {
-    const emergencies = this.options.modes.takeChanged();
-    if (emergencies.length > 0) this.options.onModesChanged?.(emergencies);
+    const modes = this.options.modes.takeChanged();
+    if (modes.switched.length > 0 || modes.grew.length > 0) this.options.onModesChanged?.(modes);
     for (const change of changes) {
       if (change.created) {
         this.options.kpi.append({
