@@ -241,3 +241,56 @@ test('a commander without authority over the scope is refused, and the refusal i
     audit.close();
   }
 });
+
+test('a city commander saves a new version of a mode profile; a bad value is shown at its field; a viewer reads only', async ({
+  console: gridline,
+  page,
+  openCity,
+}, testInfo) => {
+  await openCity();
+  await page.getByTestId('open-modes').click();
+  await page.getByTestId('mode-tab-profiles').click();
+  const profile = page.getByTestId('mode-profile-rainstorm-flood');
+  await expect(profile).toHaveAttribute('data-version', '1');
+  await profile.getByRole('button').first().click();
+  const editor = page.getByTestId('mode-profile-edit');
+  const warn = editor.locator('input[data-field="levels.III.sensors.0.warnFactor"]');
+  // Out of the schema's range: refused before it is sent, said at the field.
+  await warn.fill('5');
+  await page.getByTestId('mode-profile-save').click();
+  await expect(page.getByTestId('mode-profile-errors')).toBeVisible();
+  await expect(
+    editor.locator('[data-testid="mode-profile-issue"][data-field="levels.III.sensors.0.warnFactor"]'),
+  ).toBeVisible();
+  await warn.fill('0.75');
+  await page.getByTestId('mode-profile-save').click();
+  await expect(page.getByTestId('mode-profile-version')).toHaveAttribute('data-version', '2');
+  await expect(profile).toHaveAttribute('data-version', '2');
+  await page.screenshot({ path: testInfo.outputPath('mode-profile-saved.png') });
+  const db = new Database(join(gridline.dataDir, STORE_FILE), { readonly: true });
+  try {
+    const versions = db
+      .prepare(
+        "SELECT version, saved_by AS savedBy, body FROM mode_profiles WHERE id = 'rainstorm-flood' ORDER BY version",
+      )
+      .all() as { version: number; savedBy: string; body: string }[];
+    expect(versions.map((row) => [row.version, row.savedBy])).toEqual([
+      [1, 'resources'],
+      [2, 'e2e-commander'],
+    ]);
+    const saved = JSON.parse(versions[1]!.body) as { levels: { III: { sensors: { warnFactor: number }[] } } };
+    expect(saved.levels.III.sensors[0]!.warnFactor).toBe(0.75);
+  } finally {
+    db.close();
+  }
+
+  // A viewer sees the profiles and cannot edit them.
+  await page.getByTestId('operator-chip').click();
+  await page.getByTestId('menu-sign-out').click();
+  await signIn(page, 'e2e-viewer');
+  await page.getByTestId('open-modes').click();
+  await page.getByTestId('mode-tab-profiles').click();
+  await page.getByTestId('mode-profile-rainstorm-flood').getByRole('button').first().click();
+  await expect(page.getByTestId('mode-profile-view')).toBeVisible();
+  await expect(page.getByTestId('mode-profile-save')).toHaveCount(0);
+});
