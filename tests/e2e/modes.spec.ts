@@ -192,6 +192,8 @@ test('a commander without authority over the scope is refused, and the refusal i
   page,
   openCity,
 }) => {
+  // The city first: its counties are read below.
+  await openCity();
   const db = new Database(join(gridline.dataDir, STORE_FILE), { readonly: true });
   const [own, elsewhere] = db.prepare('SELECT code FROM counties ORDER BY id LIMIT 2').pluck().all() as string[];
   db.close();
@@ -202,7 +204,6 @@ test('a commander without authority over the scope is refused, and the refusal i
     scope: { kind: 'county', code: own! },
     password: E2E_PASSWORD,
   });
-  await openCity();
   await page.getByTestId('operator-chip').click();
   await page.getByTestId('menu-sign-out').click();
   await signIn(page, 'e2e-district');
