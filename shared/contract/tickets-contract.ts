@@ -131,7 +131,10 @@ const partySchema = z.strictObject({
   name: z.string(),
   kind: z.string(),
   level: z.string(),
+  /** The unit's county-level unit (its code); null for a city-level unit. */
   county: z.string().nullable(),
+  /** That county's name, to show instead of its code; null with `county`. */
+  countyName: words.nullable(),
   role: z.enum(['lead', 'joint']),
 });
 
@@ -143,6 +146,18 @@ const mergeCandidateSchema = z.strictObject({
   channel: z.number().int(),
   excerpt: z.string(),
   status,
+  /**
+   * Whether this operator may merge this ticket into the candidate now: the checks `tickets.merge` applies (both open
+   * live cases, not merged, the authority over this ticket's place, a hub to submit to).
+   */
+  canMerge: z.boolean(),
+});
+
+/** Another case a ticket refers to: its row id (to open it) and its hub id (to name it). */
+const relatedCaseSchema = z.strictObject({
+  id: ticketId,
+  /** `t-<seq>`; null only should the case not be a live one. */
+  hubId: z.string().nullable(),
 });
 
 export const ticketDetailSchema = z.strictObject({
@@ -192,6 +207,10 @@ export const ticketDetailSchema = z.strictObject({
   satisfaction: z.number().int().nullable(),
   /** Open live cases nearby that look like the same event (same category, close in place and time). */
   mergeCandidates: z.array(mergeCandidateSchema),
+  /** The open case this one possibly duplicates (`ticket.duplicateOf`), named by its hub id. */
+  duplicateOf: relatedCaseSchema.nullable(),
+  /** The case this one was merged into (`ticket.mergedInto`), named by its hub id. */
+  mergedInto: relatedCaseSchema.nullable(),
   /** Tickets merged into this one: their reporters follow this case's status. */
   merged: z.array(z.strictObject({ id: ticketId, hubId: z.string(), channel: z.number().int() })),
   /** What this operator may do now. Empty for the history (read-only) and for viewers. */

@@ -48,6 +48,18 @@ export class TicketService {
     };
   }
 
+  /**
+   * The city's county-level units (code, name, English name), by code: what the ticket board's county filter offers.
+   * Not yet part of `tickets.getFilters`' answer: its schema (shared/contract/schemas.ts) has no place for them.
+   */
+  counties(): { code: string; name: string; nameEn: string }[] {
+    return this.store.reader().prepare('SELECT code, name, name_en AS nameEn FROM counties ORDER BY code').all() as {
+      code: string;
+      name: string;
+      nameEn: string;
+    }[];
+  }
+
   getHeatmap(query: HeatmapQuery): Heatmap {
     if (!this.cityReady()) {
       throw new ContractError({ code: 'unavailable', message: 'the ticket history is still being generated' });

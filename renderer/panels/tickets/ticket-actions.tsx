@@ -36,6 +36,11 @@ export function TicketActions({ detail, onDetail }: TicketActionsProps) {
   const [makeRule, setMakeRule] = useState(false);
   const [mergeInto, setMergeInto] = useState('');
   const [options, setOptions] = useState<{ id: number; value?: RerouteOptions; failure?: string }>();
+  /** The cases this ticket may be merged into (the main process's `canMerge`), the suggested original first. */
+  const original = detail.duplicateOf?.id;
+  const mergeable = detail.mergeCandidates
+    .filter((candidate) => candidate.canMerge)
+    .sort((a, b) => Number(b.id === original) - Number(a.id === original));
 
   // Re-routing and joint handling pick departments from the ticket's own options.
   const needsOptions = open === 'reroute' || open === 'mark-joint';
@@ -78,7 +83,7 @@ export function TicketActions({ detail, onDetail }: TicketActionsProps) {
     setFailure(undefined);
     if (action === 'feedback') return run(() => api.tickets.close({ id, action: 'feedback' }));
     if (action === 'accept' || action === 'start-handling') return run(() => api.tickets.handle({ id, action }));
-    if (action === 'merge') setMergeInto(String(detail.ticket.duplicateOf ?? detail.mergeCandidates[0]?.id ?? ''));
+    if (action === 'merge') setMergeInto(String(mergeable[0]?.id ?? ''));
     setOpen(open === action ? undefined : action);
   };
 
@@ -287,11 +292,7 @@ export function TicketActions({ detail, onDetail }: TicketActionsProps) {
                 data-testid="ticket-merge-into"
               >
                 <option value="">{t('tickets.form.pick')}</option>
-                {detail.ticket.duplicateOf !== null &&
-                  !detail.mergeCandidates.some((candidate) => candidate.id === detail.ticket.duplicateOf) && (
-                    <option value={detail.ticket.duplicateOf}>#{detail.ticket.duplicateOf}</option>
-                  )}
-                {detail.mergeCandidates.map((candidate) => (
+                {mergeable.map((candidate) => (
                   <option key={candidate.id} value={candidate.id}>
                     {candidate.hubId} · {candidate.excerpt}
                   </option>

@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TicketDetail as TicketDetailData } from '../../../shared/contract';
+import type { TicketDetail as TicketDetailData, TicketRow } from '../../../shared/contract';
 import { CHANNELS } from '../../../shared/domain/channels';
 import {
   DEADLINE_STATE_LABELS,
@@ -33,6 +33,8 @@ export interface TicketDetailProps {
   onClose: () => void;
   /** Fly the map to the ticket. */
   onLocate: (lng: number, lat: number) => void;
+  /** Open another ticket (a related case: the original of a duplicate, the case it was merged into or from). */
+  onOpen: (row: TicketRow) => void;
 }
 
 /** An inline photo: its bytes fetched once, shown from an object URL revoked when the photo leaves the screen. */
@@ -62,7 +64,7 @@ function InlinePhoto({ ticketId, photo, label }: { ticketId: number; photo: Phot
   return <img src={shown.url} alt={label} data-testid="ticket-photo" />;
 }
 
-export function TicketDetail({ id, onClose, onLocate }: TicketDetailProps) {
+export function TicketDetail({ id, onClose, onLocate, onOpen }: TicketDetailProps) {
   const { t, i18n } = useTranslation();
   const language = i18n.language;
   const english = language === 'en';
@@ -72,6 +74,8 @@ export function TicketDetail({ id, onClose, onLocate }: TicketDetailProps) {
   /** The detail for which request, and when it was read (epoch seconds: the clock runs on from there). */
   const [shown, setShown] = useState<{ key: string; detail?: TicketDetailData; readAt?: number; failure?: string }>();
   const [merging, setMerging] = useState<{ id?: number; failure?: string }>({});
+  /** Why a related case could not be opened. */
+  const [openFailure, setOpenFailure] = useState<string>();
 
   const key = `${id} ${refresh}`;
   useEffect(() => {
@@ -122,17 +126,34 @@ export function TicketDetail({ id, onClose, onLocate }: TicketDetailProps) {
   );
   const at = (seconds: number): string => time.format(seconds * 1000);
 
+  /** Merges this ticket into a candidate (one the main process says this operator may), then opens that case. */
   const merge = (candidate: number): void => {
     if (!detail) return;
     setMerging({ id: candidate });
-    api.tickets.merge({ id: candidate, into: detail.ticket.id }).then(
+    api.tickets.merge({ id: detail.ticket.id, into: candidate }).then(
       (next) => {
         setMerging({});
-        onDetail(next);
+        onOpen(next.ticket);
       },
       (error: unknown) => setMerging({ failure: errorText(error) }),
     );
   };
+
+  /** Opens a related case: its row (for the map) read first. */
+  const openCase = (target: number): void => {
+    setOpenFailure(undefined);
+    api.tickets.get({ id: target }).then(
+      (next) => onOpen(next.ticket),
+      (error: unknown) => setOpenFailure(errorText(error)),
+    );
+  };
+
+  /** A related case, named by its hub id (its row number only should it have none), opened on a click. */
+  const caseLink = (related: { id: number; hubId: string | null }, testId: string) => (
+    <button type="button" className="link code" onClick={() => openCase(related.id)} data-testid={testId}>
+      {related.hubId ?? `#${related.id}`}
+    </button>
+  );
 
   const channelName = (channel: number): string => {
     const spec = CHANNELS.find((candidate) => candidate.id === channel);
@@ -193,6 +214,11 @@ export function TicketDetail({ id, onClose, onLocate }: TicketDetailProps) {
           {t('tickets.failed', { message: failure })}
         </p>
       )}
+      {openFailure && (
+        <p className="failure" role="alert">
+          {t('tickets.failed', { message: openFailure })}
+        </p>
+      )}
 
       <div className="badges">
         <span className={`deadline deadline-${clock.state}`} data-testid="ticket-deadline">
@@ -231,6 +257,18 @@ export function TicketDetail({ id, onClose, onLocate }: TicketDetailProps) {
         <dd>{ticket.department ?? (ticket.hubId === null ? '—' : t('tickets.noDepartment'))}</dd>
         <dt>{t('tickets.detail.reported')}</dt>
         <dd>{at(ticket.reportedAt)}</dd>
+        {detail.mergedInto && (
+          <>
+            <dt>{t('tickets.detail.mergedInto')}</dt>
+            <dd>{caseLink(detail.mergedInto, 'ticket-merged-into')}</dd>
+          </>
+        )}
+        {detail.duplicateOf && !detail.mergedInto && (
+          <>
+            <dt>{t('tickets.detail.duplicateOf')}</dt>
+            <dd>{caseLink(detail.duplicateOf, 'ticket-duplicate-of')}</dd>
+          </>
+        )}
         {detail.satisfaction !== null && (
           <>
             <dt>{t('tickets.detail.satisfaction')}</dt>
@@ -337,7 +375,12 @@ export function TicketDetail({ id, onClose, onLocate }: TicketDetailProps) {
               <li key={`${party.role}:${party.department}`}>
                 <span className={`role role-${party.role}`}>{t(`tickets.detail.partyRoles.${party.role}`)}</span>{' '}
                 {party.name}
-                {party.county ? <span className="hint"> · {party.county}</span> : null}
+                {party.county ? (
+                  <span className="hint" title={party.county} data-testid="ticket-party-county">
+                    {' · '}
+                    {party.countyName ? (english ? party.countyName.en : party.countyName.zh) : party.county}
+                  </span>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -368,7 +411,7 @@ export function TicketDetail({ id, onClose, onLocate }: TicketDetailProps) {
                       · {channelName(candidate.channel)} · {bilingual(TICKET_STATUS_LABELS[candidate.status], language)}
                     </span>
                     <span className="excerpt">{candidate.excerpt}</span>
-                    {detail.actions.length > 0 && (
+                    {candidate.canMerge && (
                       <button
                         type="button"
                         disabled={merging.id !== undefined}
@@ -394,7 +437,7 @@ export function TicketDetail({ id, onClose, onLocate }: TicketDetailProps) {
               <ul>
                 {detail.merged.map((entry) => (
                   <li key={entry.id}>
-                    <span className="code">{entry.hubId}</span> · {channelName(entry.channel)}
+                    {caseLink(entry, 'ticket-merged-case')} · {channelName(entry.channel)}
                   </li>
                 ))}
               </ul>

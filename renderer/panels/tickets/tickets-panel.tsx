@@ -47,7 +47,9 @@ export function TicketsPanel({
         </header>
         <TicketBoard selectedId={selectedId} onSelect={onSelect} />
       </div>
-      {selectedId !== undefined && <TicketDetail id={selectedId} onClose={onDeselect} onLocate={onLocate} />}
+      {selectedId !== undefined && (
+        <TicketDetail id={selectedId} onClose={onDeselect} onLocate={onLocate} onOpen={onSelect} />
+      )}
     </section>
   );
 }

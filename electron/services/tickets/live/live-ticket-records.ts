@@ -146,6 +146,11 @@ export class LiveTicketRecords {
     return row && fromRow(row);
   }
 
+  /** A live ticket's hub id (`t-<seq>`) by its row id; undefined for the imported history. */
+  hubIdOf(ticketId: number): string | undefined {
+    return this.sql('SELECT hub_id FROM live_tickets WHERE ticket_id = ?').pluck().get(ticketId) as string | undefined;
+  }
+
   /** Whether the stream's ticket is in this store already (a replayed report). */
   has(hubId: string): boolean {
     return this.sql('SELECT 1 FROM live_tickets WHERE hub_id = ?').pluck().get(hubId) !== undefined;

@@ -337,8 +337,12 @@ export class TicketDesk {
     }[];
     const clock = deadlineState(live.state, now, DEFAULT_DEADLINE_POLICY);
     const cross = ticketCross(live.state);
-    const mergeCandidates = this.mergeCandidates(live);
-    const actions = this.actionsFor(live, operator, mergeCandidates.length > 0);
+    const mergeCandidates = this.mergeCandidates(live, operator);
+    const actions = this.actionsFor(
+      live,
+      operator,
+      mergeCandidates.some((candidate) => candidate.canMerge),
+    );
     const categories = (code: string) => this.options.router.category(code);
     return {
       ticket: row,
@@ -378,6 +382,7 @@ export class TicketDesk {
         kind: party.kind,
         level: party.level,
         county: party.county,
+        countyName: party.county === null ? null : this.countyName(party.county),
         role: party.role,
       })),
       cross: { joint: cross.joint, reason: cross.reason },
@@ -391,6 +396,8 @@ export class TicketDesk {
       },
       satisfaction: live.state.satisfaction,
       mergeCandidates,
+      duplicateOf: this.relatedCase(row.duplicateOf),
+      mergedInto: this.relatedCase(row.mergedInto),
       merged: this.records.mergedInto(id).map((merged) => ({
         id: merged.ticketId,
         hubId: merged.hubId,
@@ -441,6 +448,8 @@ export class TicketDesk {
       },
       satisfaction,
       mergeCandidates: [],
+      duplicateOf: this.relatedCase(row.duplicateOf),
+      mergedInto: this.relatedCase(row.mergedInto),
       merged: [],
       actions: [],
       readOnlyReason:
@@ -452,15 +461,48 @@ export class TicketDesk {
     return { kind: 'operator', id: operator.username, role: operator.role, scope: operator.scope };
   }
 
-  private actionsFor(live: LiveTicket, operator: DeskOperator | undefined, hasCandidates: boolean): TicketActionName[] {
+  /** What this operator may do now; `merge` when at least one candidate may be merged into (`canMerge`). */
+  private actionsFor(
+    live: LiveTicket,
+    operator: DeskOperator | undefined,
+    mayMergeSomewhere: boolean,
+  ): TicketActionName[] {
     if (!operator || live.mergedInto !== null || !this.options.link) return [];
     const allowed: TicketActionName[] = allowedActions(live.state, this.actorOf(operator)).flatMap((kind) =>
       kind === 'dispatch' ? [] : [kind],
     );
-    if (hasCandidates && OPEN_STATUSES.includes(live.state.status) && this.mayMerge(live, operator)) {
-      allowed.push('merge');
-    }
+    if (mayMergeSomewhere) allowed.push('merge');
     return allowed;
+  }
+
+  /**
+   * Why `tickets.merge` would refuse to merge `live` into `target` for this operator, or null when it would not: the
+   * one list of rules behind both the merge itself and each candidate's `canMerge` in the detail.
+   */
+  private mergeRefusal(live: LiveTicket, target: LiveTicket, operator: DeskOperator): string | null {
+    if (live.mergedInto !== null || target.mergedInto !== null) {
+      return '已并案：请在主案上办理。 Merged into another case: act on that case.';
+    }
+    if (live.ticketId === target.ticketId) return '不能与自身并案。 A ticket cannot be merged into itself.';
+    if (!OPEN_STATUSES.includes(live.state.status) || !OPEN_STATUSES.includes(target.state.status)) {
+      return '只能合并未办结的工单。 Only open tickets can be merged.';
+    }
+    if (!this.mayMerge(live, operator)) return '无权在此辖区并案。 No authority to merge tickets here.';
+    return null;
+  }
+
+  /** A case another refers to (a possible duplicate's original, a merged ticket's case), with its hub id. */
+  private relatedCase(id: number | null): TicketDetail['mergedInto'] {
+    return id === null ? null : { id, hubId: this.records.hubIdOf(id) ?? null };
+  }
+
+  /** A county-level unit's names by its code (null should the code not be the city's). */
+  private countyName(code: string): { zh: string; en: string } | null {
+    const row = this.options.store
+      .reader()
+      .prepare('SELECT name AS zh, name_en AS en FROM counties WHERE code = ?')
+      .get(code) as { zh: string; en: string } | undefined;
+    return row ?? null;
   }
 
   /** Merging is a dispatcher's decision on an open case: the same authority as re-routing, over the ticket's place. */
@@ -486,7 +528,7 @@ export class TicketDesk {
     return '您的角色或辖区不能办理此工单的当前环节。 Your role or area does not allow acting on this ticket at this step.';
   }
 
-  private mergeCandidates(live: LiveTicket): TicketDetail['mergeCandidates'] {
+  private mergeCandidates(live: LiveTicket, operator: DeskOperator | undefined): TicketDetail['mergeCandidates'] {
     if (live.mergedInto !== null || !OPEN_STATUSES.includes(live.state.status)) return [];
     const db = this.options.store.reader();
     const me = db.prepare('SELECT lon, lat, category_id, reported_at FROM tickets WHERE id = ?').get(live.ticketId) as {
@@ -515,6 +557,10 @@ export class TicketDesk {
             channel: point.channel_id,
             excerpt: excerptOf(other.text) ?? '',
             status: other.state.status,
+            canMerge:
+              operator !== undefined && this.options.link !== undefined && !this.streamProblem
+                ? this.mergeRefusal(live, other, operator) === null
+                : false,
           },
         ];
       });
@@ -672,11 +718,8 @@ export class TicketDesk {
   async merge(id: number, into: number, operator: DeskOperator): Promise<TicketDetail> {
     const live = this.liveOrRefuse(id);
     const target = this.liveOrRefuse(into);
-    if (live.ticketId === target.ticketId) throw refused('不能与自身并案。 A ticket cannot be merged into itself.');
-    if (!OPEN_STATUSES.includes(live.state.status) || !OPEN_STATUSES.includes(target.state.status)) {
-      throw refused('只能合并未办结的工单。 Only open tickets can be merged.');
-    }
-    if (!this.mayMerge(live, operator)) throw refused('无权在此辖区并案。 No authority to merge tickets here.');
+    const refusal = this.mergeRefusal(live, target, operator);
+    if (refusal !== null) throw refused(refusal);
     const ack = await this.link().submit({
       id: live.hubId,
       kind: 'merged',

@@ -16,6 +16,7 @@ import { createConsoleCore, type ConsoleCore } from '../../../../../../electron/
 import type { CallContext } from '../../../../../../electron/host/dispatcher';
 import { openStore, type Store } from '../../../../../../electron/services/store/store';
 import { TicketHeatmap } from '../../../../../../electron/services/tickets/ticket-heatmap';
+import { TicketService } from '../../../../../../electron/services/tickets/ticket-service';
 import { startHub, type Hub } from '../../../../../../hub/server/hub-server';
 import { DEADLINE_STATES } from '../../../../../../shared/domain/tickets/deadlines';
 import { call, operatorClient, TEST_SCRYPT, until } from '../../../host/console-operators';
@@ -73,6 +74,21 @@ async function post(body: Record<string, unknown>): Promise<{ status: number; js
     body: JSON.stringify({ idempotencyKey: `loop-${Date.now()}-${keyCounter++}`, ...body }),
   });
   return { status: response.status, json: (await response.json()) as { id?: string } };
+}
+
+/** A county-level unit's names as the store holds them (zh and en), by its code. */
+function countyNames(code: string): { zh: string; en: string } | undefined {
+  return store.reader().prepare('SELECT name AS zh, name_en AS en FROM counties WHERE code = ?').get(code) as
+    { zh: string; en: string } | undefined;
+}
+
+/** Every party with a county carries that county's names from the store; city-level units none. */
+function expectPartiesNamed(parties: { county: string | null; countyName: { zh: string; en: string } | null }[]): void {
+  expect(parties.length).toBeGreaterThan(0);
+  for (const party of parties) {
+    if (party.county === null) expect(party.countyName).toBeNull();
+    else expect(party.countyName).toEqual(countyNames(party.county));
+  }
 }
 
 /** Posts a report and waits until `core` holds it dispatched; its row id. */
@@ -145,6 +161,15 @@ describe('the live ticket loop', () => {
     expect(detail.ticket.department).toBeTruthy();
     expect(detail.timeline.map((entry) => entry.action)).toEqual(['report', 'dispatch']);
     expect(detail.actions).toContain('accept');
+    // The parties name their county (zh and en), not only its code: the lead unit of a district's ticket is its own.
+    expectPartiesNamed(detail.parties);
+    const lead = detail.parties.find((party) => party.role === 'lead')!;
+    if (lead.county !== null) {
+      expect(lead.countyName!.zh).not.toBe(lead.county);
+      expect(lead.countyName!.en.length).toBeGreaterThan(0);
+    }
+    expect(detail.duplicateOf).toBeNull();
+    expect(detail.mergedInto).toBeNull();
     // The second console holds the same ticket, dispatched the same way (the hub's version check let one proposal in).
     const hubId = detail.ticket.hubId;
     const mirrored = await until('the second console', async () => {
@@ -239,17 +264,56 @@ describe('the live ticket loop', () => {
     const caseId = await reportAndDispatch(first, text, pointInCity(11));
     const duplicateId = await reportAndDispatch(first, `${text}，气味很大`, pointInCity(11, 20));
     const farId = await reportAndDispatch(first, text, pointInCity(11, 400));
+    const caseHubId = (await call(first, 'tickets.get', { id: caseId }, commander)).ticket.hubId!;
+    expect(caseHubId).toMatch(/^t-\d+$/);
     const duplicate = await call(first, 'tickets.get', { id: duplicateId }, commander);
     expect(duplicate.ticket.duplicateOf).toBe(caseId);
+    // The detail names the original by its hub id, next to the row id it is opened by.
+    expect(duplicate.duplicateOf).toEqual({ id: caseId, hubId: caseHubId });
+    expect(duplicate.mergedInto).toBeNull();
     expect(duplicate.mergeCandidates.map((candidate) => candidate.id)).toContain(caseId);
     expect(duplicate.mergeCandidates.map((candidate) => candidate.id)).not.toContain(farId);
     expect(duplicate.actions).toContain('merge');
+    // The commander may merge into each candidate (both open, in the commander's area); a viewer into none.
+    const candidate = duplicate.mergeCandidates.find((entry) => entry.id === caseId)!;
+    expect(candidate.hubId).toBe(caseHubId);
+    expect(candidate.canMerge).toBe(true);
+    const asViewer = await call(first, 'tickets.get', { id: duplicateId }, viewer);
+    expect(asViewer.mergeCandidates.map((entry) => entry.id)).toContain(caseId);
+    expect(asViewer.mergeCandidates.every((entry) => !entry.canMerge)).toBe(true);
+    // A district commander of another county: no authority over the ticket's place, so no candidate to merge into —
+    // and tickets.merge says no alike.
+    const ticketCounty = store
+      .reader()
+      .prepare(
+        'SELECT c.code FROM tickets t JOIN grids g ON g.id = t.grid_id JOIN counties c ON c.id = g.county_id WHERE t.id = ?',
+      )
+      .pluck()
+      .get(duplicateId) as string;
+    const otherCounty = store.reader().prepare('SELECT code FROM counties ORDER BY id DESC LIMIT 1').pluck().get();
+    if (ticketCounty !== otherCounty) {
+      const outside = await first.dispatch('tickets.get', { id: duplicateId }, otherDistrict);
+      if (outside.ok) {
+        const seen = outside.output as { mergeCandidates: { canMerge: boolean }[]; actions: string[] };
+        expect(seen.mergeCandidates.every((entry) => !entry.canMerge)).toBe(true);
+        expect(seen.actions).not.toContain('merge');
+      }
+      const refusedMerge = await first.dispatch('tickets.merge', { id: duplicateId, into: caseId }, otherDistrict);
+      expect(refusedMerge.ok).toBe(false);
+    }
+    const far = await call(first, 'tickets.get', { id: farId }, commander);
+    expect(far.duplicateOf).toBeNull();
 
     const merged = await call(first, 'tickets.merge', { id: duplicateId, into: caseId }, commander);
     expect(merged.merged.map((entry) => entry.id)).toContain(duplicateId);
+    expect(merged.merged.find((entry) => entry.id === duplicateId)?.hubId).toBe(duplicate.ticket.hubId);
+    // The merged ticket is no longer a candidate of its case.
+    expect(merged.mergeCandidates.map((entry) => entry.id)).not.toContain(duplicateId);
     await call(first, 'tickets.handle', { id: caseId, action: 'accept' }, commander);
     const follower = await call(first, 'tickets.get', { id: duplicateId }, commander);
     expect(follower.ticket.mergedInto).toBe(caseId);
+    expect(follower.mergedInto).toEqual({ id: caseId, hubId: caseHubId });
+    expect(follower.mergeCandidates).toEqual([]);
     expect(follower.ticket.status).toBe('accepted');
     expect(follower.actions).toEqual([]);
     const refused = await first.dispatch('tickets.handle', { id: duplicateId, action: 'start-handling' }, commander);
@@ -339,6 +403,7 @@ describe('the live ticket loop', () => {
     expect(rerouted.ticket.department).toBe(target.name);
     expect(rerouted.route?.zh).toContain('人工改派');
     expect(rerouted.parties.find((party) => party.role === 'lead')?.department).toBe(target.code);
+    expectPartiesNamed(rerouted.parties);
     expect(rerouted.timeline.at(-1)!.action).toBe('reroute');
     // The rule travelled with the re-route on the stream: whichever console proposes the next dispatch holds it.
     expect(
@@ -350,6 +415,20 @@ describe('the live ticket loop', () => {
     expect(routed.ticket.category.code).toBe(before.ticket.category.code);
     expect(routed.ticket.department).toBe(target.name);
     expect(routed.route?.steps.map((step) => step.kind)).toContain('rule');
+  });
+
+  it('offers the county-level units by code and name, as the store holds them', async () => {
+    const [first] = consoles as [ConsoleCore];
+    const service = new TicketService(store, () => true);
+    const counties = store
+      .reader()
+      .prepare('SELECT code, name, name_en AS nameEn FROM counties ORDER BY code')
+      .all() as { code: string; name: string; nameEn: string }[];
+    expect(counties.length).toBeGreaterThan(0);
+    expect(service.counties()).toEqual(counties);
+    // tickets.getFilters answers as before (its schema in shared/contract/schemas.ts has no counties yet).
+    const filters = await call(first, 'tickets.getFilters', {}, commander);
+    expect(filters.channels.length).toBeGreaterThan(0);
   });
 
   it('keeps a report’s photo as its bytes and masks the reporter', async () => {
