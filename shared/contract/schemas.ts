@@ -155,6 +155,8 @@ export const ticketFiltersSchema = z.strictObject({
   last: z.number().int().nullable(),
   channels: z.array(z.strictObject({ id: z.number().int(), name: z.string(), nameEn: z.string() })),
   categoryGroups: z.array(z.strictObject({ group: z.number().int(), name: z.string(), nameEn: z.string() })),
+  /** Every county-level unit of the city, by code, for the board's county filter. */
+  counties: z.array(z.strictObject({ code: z.string(), name: z.string(), nameEn: z.string() })),
 });
 export type TicketFilters = z.infer<typeof ticketFiltersSchema>;
 

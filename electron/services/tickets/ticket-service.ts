@@ -45,6 +45,7 @@ export class TicketService {
         name: group.name,
         nameEn: group.nameEn,
       })),
+      counties: this.counties(),
     };
   }
 

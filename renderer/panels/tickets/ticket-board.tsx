@@ -75,22 +75,16 @@ export function TicketBoard({ selectedId, onSelect }: TicketBoardProps) {
   const [latency, setLatency] = useState<{ hubId: string; ms: number }>();
   const awaited = useRef<{ id: number; hubId: string; receivedAt: number }>(undefined);
 
-  // The lists to filter by: channels and category groups from the history, counties from the KPI index's groups.
+  // The lists to filter by: channels, category groups and every county-level unit of the city.
   useEffect(() => {
     let current = true;
     api.tickets.getFilters({}).then(
-      (value) => current && setFilters(value),
+      (value) => {
+        if (!current) return;
+        setFilters(value);
+        setCounties(value.counties);
+      },
       () => undefined, // the dropdowns then offer "all" only; the board's own failure says why
-    );
-    api.tickets.kpi({ range: 'month', groupBy: 'county' }).then(
-      (answer) =>
-        current &&
-        setCounties(
-          answer.rows
-            .map(({ code, name, nameEn }) => ({ code, name, nameEn }))
-            .sort((a, b) => a.code.localeCompare(b.code)),
-        ),
-      () => undefined,
     );
     return () => {
       current = false;

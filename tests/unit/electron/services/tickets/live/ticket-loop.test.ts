@@ -426,8 +426,9 @@ describe('the live ticket loop', () => {
       .all() as { code: string; name: string; nameEn: string }[];
     expect(counties.length).toBeGreaterThan(0);
     expect(service.counties()).toEqual(counties);
-    // tickets.getFilters answers as before (its schema in shared/contract/schemas.ts has no counties yet).
+    // Every county, with or without tickets this month, for the board's county filter.
     const filters = await call(first, 'tickets.getFilters', {}, commander);
+    expect(filters.counties).toEqual(counties);
     expect(filters.channels.length).toBeGreaterThan(0);
   });
 
