@@ -55,8 +55,8 @@ export default tseslint.config(
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },
   {
-    // Config files must default-export what their tool expects.
-    files: ['*.config.ts', '*.config.js'],
+    // Config files and the test runners' global setup must default-export what their tool expects.
+    files: ['*.config.ts', '*.config.js', 'tests/global-setup.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -9,6 +9,8 @@ export const CHROMIUM_PATH = process.env.GRIDLINE_CHROMIUM ?? '/usr/bin/chromium
 export default defineConfig({
   testDir: 'tests',
   outputDir: 'test-results/e2e',
+  // Every run's temporary files (stores, hub logs, browser profiles) in one folder, removed at the end.
+  globalSetup: './tests/global-setup.ts',
   timeout: 60_000,
   expect: { timeout: 20_000 },
   fullyParallel: false,

@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.{ts,tsx}'],
     environment: 'node',
+    // Every run's temporary files in one folder, removed at the end.
+    globalSetup: ['tests/global-setup.ts'],
     reporters: ['default', ['json', { outputFile: 'test-results/unit-report.json' }]],
   },
 });
