@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server, type ServerOptions } from 'socket.io';
+import type { ZodError } from 'zod';
 import {
   CONSOLE_NAMESPACE,
   MAX_TRANSITION_BYTES,
@@ -42,7 +43,7 @@ import {
   type WorkerReportError,
   TICKETS_SINCE_LIMIT,
 } from '../../shared/protocol/hub-protocol';
-import { scopeKey } from '../../shared/domain/modes/mode-scope';
+import { modeKey } from '../../shared/domain/modes/mode-scope';
 import { idempotencyScope, type IntakeChannel } from '../../shared/protocol/intake';
 import { MAX_MODE_SWITCH_BYTES, modeSwitchSubmitSchema, type ModeSwitchAck } from '../../shared/protocol/mode-protocol';
 import { createIntakeFiling } from '../intake/intake-filing';
@@ -130,6 +131,29 @@ function refusalCounter(): (kind: string) => number | undefined {
     counts.set(kind, count);
     return count <= 100 || count % 1000 === 0 ? count : undefined;
   };
+}
+
+/**
+ * The refusal of a console's submission (a transition, a mode switch): logged as `event` by its reason — the first
+ * hundred of each, then every thousandth — with the fields given, never what it carried; answered as it is.
+ */
+function refusalLog(
+  log: HubLog,
+  event: string,
+): (error: string, fields?: Record<string, unknown>) => { ok: false; error: string } {
+  const count = refusalCounter();
+  return (error, fields = {}) => {
+    const reason = error.split(':')[0]!;
+    const n = count(reason);
+    if (n !== undefined) log(event, { reason, ...fields, count: n });
+    return { ok: false, error };
+  };
+}
+
+/** `invalid: <where>`: the first problem a schema found in a submission. */
+function invalidAt(error: ZodError): string {
+  const issue = error.issues[0];
+  return `invalid: ${issue === undefined || issue.path.length === 0 ? '(submission)' : issue.path.join('.')}`;
 }
 
 /** How many pending worker ids one answer carries at most (the total is always given). */
@@ -621,24 +645,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     });
   });
 
-  const countTransitionRefusal = refusalCounter();
-  /** Logs why a transition was refused: the reason and the ticket, never what it carried. */
-  function refuseTransition(error: string, fields: Record<string, unknown> = {}): TicketTransitionAck {
-    const reason = error.split(':')[0]!;
-    const count = countTransitionRefusal(reason);
-    if (count !== undefined) log('ticket.transition-refused', { reason, ...fields, count });
-    return { ok: false, error };
-  }
+  /** Why a transition was refused: the reason and the ticket, never what it carried. */
+  const refuseTransition = refusalLog(log, 'ticket.transition-refused');
 
   /** A console's transition or merge: checked, logged on the version it names, and handed to every console. */
   async function transition(payload: unknown): Promise<TicketTransitionAck> {
     if (jsonBytes(payload) > MAX_TRANSITION_BYTES) return refuseTransition('too-large');
     const parsed = ticketTransitionSubmitSchema.safeParse(payload);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue === undefined || issue.path.length === 0 ? '(submission)' : issue.path.join('.');
-      return refuseTransition(`invalid: ${path}`);
-    }
+    if (!parsed.success) return refuseTransition(invalidAt(parsed.error));
     const submit = parsed.data;
     // A merge names its case; a transition names none.
     if ((submit.kind === 'merged') !== (submit.transition.into !== undefined)) {
@@ -662,29 +676,19 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     return { ok: true, seq: outcome.seq, at: outcome.at };
   }
 
-  const countModeRefusal = refusalCounter();
-  /** Logs why a mode switch was refused: the reason and the key, never the note or the profile. */
-  function refuseMode(error: string, fields: Record<string, unknown> = {}): ModeSwitchAck {
-    const reason = error.split(':')[0]!;
-    const count = countModeRefusal(reason);
-    if (count !== undefined) log('mode.switch-refused', { reason, ...fields, count });
-    return { ok: false, error };
-  }
+  /** Why a mode switch was refused: the reason and the key, never the note or the profile. */
+  const refuseMode = refusalLog(log, 'mode.switch-refused');
 
   /** A console's emergency mode switch: checked, logged on the key's version it names, and handed to every console. */
   async function modeSwitch(payload: unknown): Promise<ModeSwitchAck> {
     // Frames are capped at maxHttpBufferSize before this; binary attachments (which JSON inflates) are not.
     if (jsonBytes(payload) > MAX_MODE_SWITCH_BYTES) return refuseMode('too-large');
     const parsed = modeSwitchSubmitSchema.safeParse(payload);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue === undefined || issue.path.length === 0 ? '(submission)' : issue.path.join('.');
-      return refuseMode(`invalid: ${path}`);
-    }
+    if (!parsed.success) return refuseMode(invalidAt(parsed.error));
     const submit = parsed.data;
     const key = submit.switch.key;
     // The version is kept under the event type and the canonical scope: a key naming anything else is not this switch's.
-    if (key !== `${submit.switch.eventType}@${scopeKey(submit.switch.scope)}`) {
+    if (key !== modeKey(submit.switch.eventType, submit.switch.scope)) {
       return refuseMode('invalid: switch.key', { action: submit.switch.action });
     }
     let outcome;

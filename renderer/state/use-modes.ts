@@ -30,6 +30,3 @@ export function useModes(): ModesList | undefined {
   }, [api]);
   return modes;
 }
-
-/** Kept here for the callers that follow the modes; the order itself lives with the preset it picks. */
-export { bySeverity } from './mode-preset';

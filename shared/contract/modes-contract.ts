@@ -54,6 +54,7 @@ export const emergencySchema = z.strictObject({
   profile: z.strictObject({ id: z.string(), version: z.number().int() }),
   /** The map's layer preset while it holds. */
   layers: modeProfileSchema.shape.layers,
+  /** Epoch seconds (the hub stream's times), as every time below. */
   startedAt: z.number().int(),
   updatedAt: z.number().int(),
   endedAt: z.number().int().nullable(),

@@ -25,7 +25,8 @@ export class ModeProfiles {
     store.writer.transaction(() => {
       for (const file of files) {
         const parsed = modeProfileSchema.safeParse(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-        // A broken file is the build's mistake: the profile test fails first; here it must not stop the console.
+        // A broken shipped profile is a build error (the profile test fails first): the console refuses to start on it
+        // rather than switch modes by a profile nobody checked.
         if (!parsed.success) throw new Error(`resources/modes/profiles/${file}: ${parsed.error.issues[0]?.message}`);
         insert.run(parsed.data.id, parsed.data.version, JSON.stringify(parsed.data), now());
       }

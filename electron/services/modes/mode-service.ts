@@ -22,7 +22,7 @@ import {
   type DutyGroup,
   type ModeProfile,
 } from '../../../shared/domain/modes/mode-profile';
-import { normaliseScope, scopeKey, type ModeScope } from '../../../shared/domain/modes/mode-scope';
+import { modeKey, normaliseScope, type ModeScope } from '../../../shared/domain/modes/mode-scope';
 import type { ModeSwitchAck, ModeSwitchSubmit } from '../../../shared/protocol/mode-protocol';
 import type { BroadcastService } from '../broadcast/broadcast-service';
 import type { Store } from '../store/store';
@@ -112,7 +112,7 @@ export class ModeService {
   /** What the switch would change; the caller adds whether this operator may make it. */
   preview(request: ModeSwitchRequest): Omit<ModePreview, 'refusal' | 'needsSecondOperator'> {
     const scope = normaliseScope(request.scope);
-    const key = `${request.eventType}@${scopeKey(scope)}`;
+    const key = modeKey(request.eventType, scope);
     const current = this.activeFor(key);
     const profile = request.action === 'deactivate' ? null : this.options.profiles.forEventType(request.eventType);
     const applied = request.action === 'deactivate' && current ? this.profileOf(current.id) : null;
@@ -190,7 +190,7 @@ export class ModeService {
     const link = this.options.link;
     if (!link) throw new ContractError({ code: 'unavailable', message: 'no command hub is configured' });
     const scope = normaliseScope(request.scope);
-    const key = `${request.eventType}@${scopeKey(scope)}`;
+    const key = modeKey(request.eventType, scope);
     const current = this.activeFor(key);
     if (request.action === 'activate' && current) {
       throw refused(`${this.describe(current)} already holds this scope: step it or return it to normal`);

@@ -66,7 +66,8 @@ import { TicketsPanel } from '../../panels/tickets/tickets-panel';
 import { KpiDashboard } from '../../panels/kpi/kpi-dashboard';
 import { ModesPanel } from '../../panels/modes/modes-panel';
 import { useModePreset } from '../../state/mode-preset';
-import { bySeverity, useModes } from '../../state/use-modes';
+import { bySeverity } from '../../state/mode-preset';
+import { useModes } from '../../state/use-modes';
 import { ModeBand } from './mode-band';
 import { useLiveTickets } from '../../state/use-live-tickets';
 

@@ -31,7 +31,7 @@ import { useApi } from '../../app/providers/connection-context';
 import { useSession } from '../../app/session/session-context';
 import type { BroadcastTargetState } from '../../state/use-broadcast-target';
 import { useMapSearch } from '../../state/use-map-search';
-import { bySeverity } from '../../state/use-modes';
+import { bySeverity } from '../../state/mode-preset';
 import { EmergencyTimelineView, beijingDateTime } from './emergency-timeline';
 import { ModePreviewView } from './mode-preview';
 import { ModeProfilesView } from './mode-profiles';

@@ -5,6 +5,7 @@
  * "the same scope" have in common, and what the hub's version check is kept under.
  */
 import { z } from 'zod';
+import type { EmergencyEventType } from './event-types';
 
 const code = z.string().regex(/^[0-9A-Za-z_-]{1,40}$/);
 const lngLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
@@ -57,3 +58,6 @@ export function scopeKey(scope: ModeScope): string {
       return `polygon:${fnv1a(normal.ring.map(([lng, lat]) => `${lng},${lat}`).join(';'))}`;
   }
 }
+
+/** What a mode's version is kept under: `<event type>@<scope key>` (two emergencies of one type never share a scope). */
+export const modeKey = (eventType: EmergencyEventType, scope: ModeScope): string => `${eventType}@${scopeKey(scope)}`;
