@@ -195,7 +195,7 @@ export class TicketStream {
   private follows(offered: unknown): boolean {
     if (typeof offered !== 'string' || offered.length === 0 || offered.length > 100) {
       this.options.log('tickets.stream-unnamed', { note: 'the hub did not name its ticket stream' });
-      this.refuse('(none)', String(offered).slice(0, 100));
+      this.refuse(this.options.applier.stream() ?? '(none)', String(offered).slice(0, 100));
       return false;
     }
     const following = this.options.applier.stream() ?? this.options.applier.follow(offered);
