@@ -6,23 +6,19 @@
  * exactly as it was. Operators without authority over the scope are refused and audited; levels I and II wait for a
  * second operator; two consoles switching the same scope at once resolve to one, the other told who switched.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConsoleCore, type ConsoleCore } from '../../../../../electron/host/console-core';
+import type { ConsoleCore } from '../../../../../electron/host/console-core';
 import type { CallContext } from '../../../../../electron/host/dispatcher';
-import { openStore, type Store } from '../../../../../electron/services/store/store';
-import { startHub, type Hub } from '../../../../../hub/server/hub-server';
+import type { Store } from '../../../../../electron/services/store/store';
+import type { Hub } from '../../../../../hub/server/hub-server';
 import type { ModesList, ModeSwitchRequest } from '../../../../../shared/contract';
-import { call, operatorClient, TEST_SCRYPT, until } from '../../host/console-operators';
+import { call, operatorClient, until } from '../../host/console-operators';
+import { startHubAndConsoles } from '../../host/hub-and-consoles';
 
-const resourcesDir = join(import.meta.dirname, '..', '..', '..', '..', '..', 'resources');
 const INTAKE_KEY = 'hotline-key-for-the-mode-loop';
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 let hub: Hub;
-const consoles: ConsoleCore[] = [];
+let consoles: ConsoleCore[] = [];
 let store: Store;
 let commander: CallContext & { username: string };
 let secondCommander: CallContext & { username: string };
@@ -46,32 +42,7 @@ function gauges(inside: boolean): { id: number; kind: string; warn: number | nul
 }
 
 beforeAll(async () => {
-  hub = await startHub({
-    port: 0,
-    hubId: 'mode-hub',
-    workerSecret: 'worker-secret-for-the-modes',
-    consoleSecret: 'console-secret-for-the-modes',
-    dataDir: mkdtempSync(join(tmpdir(), 'gridline-mode-hub-')),
-    intakeKeys: { [INTAKE_KEY]: 'hotline_12345' },
-    log: () => {},
-  });
-  for (let i = 0; i < 2; i++) {
-    const dataDir = mkdtempSync(join(tmpdir(), `gridline-mode-console-${i}-`));
-    const core = createConsoleCore({
-      dataDir,
-      resourcesDir,
-      host: 'web',
-      version: 'test',
-      log: quiet,
-      cityScale: 'small',
-      hub: { url: hub.url, consoleSecret: 'console-secret-for-the-modes' },
-      scrypt: TEST_SCRYPT,
-      deadlineWatchMs: 0,
-    });
-    consoles.push(core);
-    expect(await core.cityReady).toBe(true);
-    if (i === 0) store = openStore(dataDir);
-  }
+  ({ hub, consoles, store } = await startHubAndConsoles({ name: 'modes', intakeKey: INTAKE_KEY, deadlineWatchMs: 0 }));
   const [first, second] = consoles as [ConsoleCore, ConsoleCore];
   commander = await operatorClient(first, 'city_commander');
   secondCommander = await operatorClient(second, 'city_commander');

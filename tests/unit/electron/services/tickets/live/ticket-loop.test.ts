@@ -5,25 +5,28 @@
  * to others, on the audit trail), moves the KPIs, duplicates are suggested and merged, two consoles acting at once
  * resolve to one, and the deadline watcher escalates at a controllable clock.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWorkerToken } from '../../../../../../hub/server/worker-token';
 import type { WorkerReportAck } from '../../../../../../shared/protocol/hub-protocol';
 import { createConsoleCore, type ConsoleCore } from '../../../../../../electron/host/console-core';
 import type { CallContext } from '../../../../../../electron/host/dispatcher';
-import { openStore, type Store } from '../../../../../../electron/services/store/store';
+import type { Store } from '../../../../../../electron/services/store/store';
 import { TicketHeatmap } from '../../../../../../electron/services/tickets/ticket-heatmap';
 import { TicketService } from '../../../../../../electron/services/tickets/ticket-service';
-import { startHub, type Hub } from '../../../../../../hub/server/hub-server';
+import type { Hub } from '../../../../../../hub/server/hub-server';
 import { DEADLINE_STATES } from '../../../../../../shared/domain/tickets/deadlines';
-import { call, operatorClient, TEST_SCRYPT, until } from '../../../host/console-operators';
+import { call, operatorClient, until } from '../../../host/console-operators';
+import {
+  loopCoreOptions,
+  loopSecrets,
+  QUIET_LOG,
+  startHubAndConsoles,
+  startLoopHub,
+  type LoopSetup,
+} from '../../../host/hub-and-consoles';
 
-const resourcesDir = join(import.meta.dirname, '..', '..', '..', '..', '..', '..', 'resources');
 const INTAKE_KEY = 'hotline-key-for-the-ticket-loop';
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 let clockMs = Date.now();
 const now = (): number => clockMs;
@@ -36,19 +39,10 @@ let secondCommander: CallContext & { username: string };
 let viewer: CallContext & { username: string };
 let otherDistrict: CallContext & { username: string };
 let keyCounter = 0;
-const consoleDirs: string[] = [];
-const coreOptions = (dataDir: string, url: string): Parameters<typeof createConsoleCore>[0] => ({
-  dataDir,
-  resourcesDir,
-  host: 'web',
-  version: 'test',
-  log: quiet,
-  cityScale: 'small',
-  hub: { url, consoleSecret: 'console-secret-for-the-loop' },
-  scrypt: TEST_SCRYPT,
-  deadlineWatchMs: 200,
-  now,
-});
+let consoleDirs: string[] = [];
+const LOOP: LoopSetup = { name: 'loop', intakeKey: INTAKE_KEY, deadlineWatchMs: 200, now };
+const coreOptions = (dataDir: string, url: string): Parameters<typeof createConsoleCore>[0] =>
+  loopCoreOptions(LOOP, dataDir, url);
 
 /** A point well inside a micro-grid of the small city, `east` metres off its centroid. */
 function pointInCity(offset = 0, east = 0): { lng: number; lat: number } {
@@ -107,23 +101,7 @@ async function reportAndDispatch(core: ConsoleCore, text: string, at = pointInCi
 }
 
 beforeAll(async () => {
-  hub = await startHub({
-    port: 0,
-    hubId: 'loop-hub',
-    workerSecret: 'worker-secret-for-the-loop',
-    consoleSecret: 'console-secret-for-the-loop',
-    dataDir: mkdtempSync(join(tmpdir(), 'gridline-loop-hub-')),
-    intakeKeys: { [INTAKE_KEY]: 'hotline_12345' },
-    log: () => {},
-  });
-  for (let i = 0; i < 2; i++) {
-    const dataDir = mkdtempSync(join(tmpdir(), `gridline-loop-console-${i}-`));
-    consoleDirs.push(dataDir);
-    const core = createConsoleCore(coreOptions(dataDir, hub.url));
-    consoles.push(core);
-    expect(await core.cityReady).toBe(true);
-    if (i === 0) store = openStore(dataDir);
-  }
+  ({ hub, consoles, dirs: consoleDirs, store } = await startHubAndConsoles(LOOP));
   const [first, second] = consoles as [ConsoleCore, ConsoleCore];
   commander = await operatorClient(first, 'city_commander');
   viewer = await operatorClient(first, 'viewer');
@@ -463,7 +441,7 @@ describe('the live ticket loop', () => {
     };
     const token = signWorkerToken(
       { w: worker.id, l1: worker.grid_id, g: [worker.grid_id], exp: Math.floor(Date.now() / 1000) + 3600 },
-      'worker-secret-for-the-loop',
+      loopSecrets(LOOP).worker,
     );
     const phone = io(hub.url, { transports: ['websocket'], auth: { token } });
     try {
@@ -522,15 +500,7 @@ describe('the live ticket loop', () => {
 
   it('refuses, loudly, a hub whose ticket stream is not the one its store follows, and takes its own back', async () => {
     // The second console restarts pointed at another hub: a fresh log, its events numbered from 1 again.
-    const other = await startHub({
-      port: 0,
-      hubId: 'other-hub',
-      workerSecret: 'worker-secret-for-the-loop',
-      consoleSecret: 'console-secret-for-the-loop',
-      dataDir: mkdtempSync(join(tmpdir(), 'gridline-loop-other-hub-')),
-      intakeKeys: { [INTAKE_KEY]: 'hotline_12345' },
-      log: () => {},
-    });
+    const other = await startLoopHub(LOOP, 'other-hub');
     const errors: string[] = [];
     try {
       // A ticket of this stream, dispatched on the second console.
@@ -542,7 +512,7 @@ describe('the live ticket loop', () => {
       await consoles[1]!.close();
       const elsewhere = createConsoleCore({
         ...coreOptions(consoleDirs[1]!, other.url),
-        log: { ...quiet, error: (event) => void errors.push(event) },
+        log: { ...QUIET_LOG, error: (event) => void errors.push(event) },
       });
       consoles[1] = elsewhere;
       expect(await elsewhere.cityReady).toBe(true);
